@@ -1,0 +1,1 @@
+"""Audit log: every write and every export, grouped by the request (or command) that made it."""

@@ -1,0 +1,1 @@
+"""Collection: sources, items, file import and the push API."""

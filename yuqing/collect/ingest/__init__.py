@@ -1,0 +1,1 @@
+"""The write path shared by file import and the push API: records in, upserted items out."""

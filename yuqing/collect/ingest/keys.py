@@ -1,0 +1,60 @@
+"""Natural keys and fingerprints: what makes a write an idempotent upsert."""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from yuqing.collect.ingest.record import ItemRecord
+
+#: Query parameters that track a click, not select content.
+_TRACKING = ("utm_", "spm", "from", "share_", "xsec_source", "is_from", "wfr")
+
+
+def normalise_url(url: str) -> str:
+    """Lower-case scheme and host, drop fragment, default port and tracking parameters,
+    sort the rest — so the same article reached by two links gets one key."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower() or "http"
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
+    query = sorted(
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith(_TRACKING)
+    )
+    path = parts.path or "/"
+    return urlunsplit((scheme, host, path, urlencode(query), ""))
+
+
+def _digest(*parts: object) -> str:
+    h = hashlib.sha1(usedforsecurity=False)
+    for part in parts:
+        h.update(b"\x1f")
+        h.update(("" if part is None else str(part)).encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def ref_key(platform: str, kind: str, external_id: str) -> str:
+    """Key of an item known by its platform id; comments live in their own id space."""
+    return f"{platform}:{'c:' if kind == 'comment' else ''}{external_id}"
+
+
+def natural_key(rec: ItemRecord) -> str:
+    if rec.external_id:
+        key = ref_key(rec.platform, rec.kind, rec.external_id)
+        return key if len(key) <= 255 else f"{rec.platform}:id:{_digest(rec.external_id)}"
+    if rec.url:
+        return "url:" + _digest(normalise_url(rec.url))
+    published = rec.published_at.isoformat() if rec.published_at else ""
+    return "sha:" + _digest(rec.platform, rec.author_hash, published, rec.title, rec.text)
+
+
+def fingerprint(rec: ItemRecord) -> str:
+    published = rec.published_at.isoformat() if rec.published_at else ""
+    return _digest(
+        rec.kind, rec.external_id, rec.url, rec.title, rec.text, published, rec.likes,
+        rec.reposts, rec.comments, rec.views, rec.parent_key, rec.region, rec.language,
+        rec.author_hash, rec.author_display,
+    )

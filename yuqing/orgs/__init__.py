@@ -1,0 +1,1 @@
+"""Organisation: units as a tree, users in units, roles and data scoping."""

@@ -1,0 +1,37 @@
+"""Roles and what each may do.
+
+Permissions are checked on every view and API call through :func:`has_perm`; menus only
+reflect them. Kept as data (not Django's per-user permission rows) so a role means the same
+thing in every deployment and can be audited by reading this file.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    ANALYST = "analyst", _("Analyst")
+    HANDLER = "handler", _("Handler")
+    REPORTER = "reporter", _("Unit reporter")
+    VIEWER = "viewer", _("Leader / viewer")
+
+
+ALL = frozenset(Role)
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "items.view": ALL,
+    "items.export": frozenset({Role.ADMIN, Role.ANALYST}),
+    "items.import": frozenset({Role.ADMIN, Role.ANALYST}),
+    "sources.manage": frozenset({Role.ADMIN, Role.ANALYST}),
+    "audit.view": frozenset({Role.ADMIN}),
+    "orgs.manage": frozenset({Role.ADMIN}),
+}
+
+
+def role_has_perm(role: str, perm: str) -> bool:
+    if perm not in PERMISSIONS:
+        raise KeyError(f"unknown permission {perm!r}")
+    return role in PERMISSIONS[perm]

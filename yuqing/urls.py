@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("yuqing.web.urls")),
+    path("items/", include("yuqing.collect.urls")),
+    path("api/v1/", include("yuqing.collect.api.urls")),
+    path("audit/", include("yuqing.audit.urls")),
+    path("admin/", admin.site.urls),
+]
