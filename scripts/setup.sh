@@ -44,5 +44,5 @@ echo "==> installing front-end libraries (npm)"
 npm ci --no-audit --no-fund --loglevel=error
 
 echo "==> compiling translations"
-.venv/bin/yuqing compilemessages >/dev/null
+.venv/bin/yuqing compilemessages --ignore=.venv --ignore=node_modules --ignore=var >/dev/null
 echo "==> setup done"
