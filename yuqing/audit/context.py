@@ -31,7 +31,12 @@ def current() -> AuditContext:
 
 @contextmanager
 def acting(channel: str, user: Any = None) -> Iterator[AuditContext]:
-    ctx = AuditContext(channel=channel, user=user)
+    """Act as ``user`` through ``channel``; nested inside another context (an API view that
+    authenticates by token within a web request), the outer request id is kept, so the log
+    entries still match the request's ``X-Request-Id``."""
+    outer = _current.get()
+    ctx = (AuditContext(channel=channel, user=user, request_id=outer.request_id) if outer
+           else AuditContext(channel=channel, user=user))
     token = _current.set(ctx)
     try:
         yield ctx
