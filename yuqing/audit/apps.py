@@ -9,5 +9,7 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from yuqing.audit import signals
+        from yuqing.web.nav import NavEntry, register
 
         signals.connect()
+        register(NavEntry(_("Audit log"), "audit:list", "audit.view", order=900))

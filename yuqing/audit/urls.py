@@ -1,2 +1,8 @@
+from django.urls import path
+
+from yuqing.audit import views
+
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.entry_list, name="list"),
+]

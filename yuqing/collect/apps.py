@@ -6,3 +6,8 @@ class CollectConfig(AppConfig):
     name = "yuqing.collect"
     label = "collect"
     verbose_name = _("Collection")
+
+    def ready(self) -> None:
+        from yuqing.web.nav import NavEntry, register
+
+        register(NavEntry(_("Items"), "collect:item-list", "items.view", order=10))
