@@ -66,11 +66,15 @@ INSTALLED_APPS = [
     "yuqing.orgs",
     "yuqing.audit",
     "yuqing.collect",
+    "yuqing.analysis",
     "yuqing.web",
+    "yuqing.server",
+    "yuqing.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "yuqing.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "yuqing.web.middleware.LanguageMiddleware",
@@ -147,6 +151,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env_path("YUQING_STATIC_ROOT", DATA_DIR / "static")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 #: Front-end libraries come from npm at build time (package.json); nothing is fetched at run time.
 VENDOR_DIR = env_path("YUQING_VENDOR_DIR", REPO_DIR / "node_modules")
 STATICFILES_DIRS = [("vendor/htmx", VENDOR_DIR / "htmx.org" / "dist")]
