@@ -1,0 +1,1 @@
+"""Analysis: understanding Chinese posts — normalisation, tone, near-duplicates, events."""
