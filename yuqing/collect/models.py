@@ -197,6 +197,11 @@ class ImportRun(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    #: Rows for an item this run had already written (duplicates within the input), so that
+    #: read = inserted + updated + unchanged + rejected + repeats holds exactly.
+    repeats = models.PositiveIntegerField(default=0)
+    #: Undecodable bytes replaced by U+FFFD while reading (the rows were kept).
+    replacements = models.PositiveIntegerField(default=0)
     quarantine_path = models.CharField(max_length=1000, blank=True)
     error = models.TextField(blank=True)
 

@@ -29,11 +29,14 @@ def normalise_url(url: str) -> str:
 
 
 def _digest(*parts: object) -> str:
-    h = hashlib.sha1(usedforsecurity=False)
-    for part in parts:
-        h.update(b"\x1f")
-        h.update(("" if part is None else str(part)).encode("utf-8", "surrogatepass"))
-    return h.hexdigest()
+    """SHA-1 of the parts, each preceded by a unit separator (``None`` as empty).
+
+    Encoded in one piece: called twice per ingested item, and one ``update`` per part was a
+    measurable share of an import. The bytes hashed — so every stored key — are unchanged.
+    """
+    data = "".join(["\x1f" + ("" if part is None else str(part)) for part in parts])
+    return hashlib.sha1(data.encode("utf-8", "surrogatepass"),
+                        usedforsecurity=False).hexdigest()
 
 
 def ref_key(platform: str, kind: str, external_id: str) -> str:
