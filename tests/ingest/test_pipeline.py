@@ -80,6 +80,15 @@ def test_rejections_carry_reasons_and_the_rest_is_stored(source: Source) -> None
     assert list(Item.objects.values_list("natural_key", flat=True)) == ["weibo:1"]
 
 
+def test_unstorable_characters_are_cleaned_not_fatal(source: Source) -> None:
+    batch = _run(source, [ItemRecord(platform="weibo", external_id="1", text="a\x00b\ud800c",
+                                     raw={"k\x00": ["v\udfff", {"n": "\x00"}]})])
+    assert not batch.rejected
+    item = Item.objects.get()
+    assert item.text == "ab\ufffdc"
+    assert item.raw == {"k": ["v\ufffd", {"n": ""}]}
+
+
 def test_items_get_the_source_unit_and_region(source: Source) -> None:
     _run(source, [ItemRecord(platform="weibo", external_id="1", text="t",
                              author_id="uid-1", author_name="东湖吃瓜群众",

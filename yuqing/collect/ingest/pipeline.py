@@ -9,6 +9,7 @@ duplicates or loses an item.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -71,6 +72,42 @@ class Stage:
 _PLATFORMS = frozenset(Platform.values)
 _KINDS = frozenset(ItemKind.values)
 _LIMITS = {"external_id": 128, "url": 2000, "title": 500, "region": 64, "language": 16}
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_STRING_FIELDS = ("text", "title", "external_id", "url", "parent_external_id", "region",
+                  "language", "author_id", "author_name")
+
+
+def _storable(value: str) -> str:
+    if not _UNSTORABLE.search(value):
+        return value
+    return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", value)
+
+
+def _storable_raw(value: object) -> object:
+    if isinstance(value, str):
+        return _storable(value)
+    if isinstance(value, dict):
+        return {_storable(str(k)): _storable_raw(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_storable_raw(v) for v in value]
+    return value
+
+
+class Sanitise(Stage):
+    """Drop NUL characters and replace unpaired surrogates (U+FFFD).
+
+    Crawler exports and JSON escapes can carry both; PostgreSQL cannot store either in text or
+    JSON, and they mean nothing to a reader. Cleaning them keeps the row instead of losing it.
+    """
+
+    name = "sanitise"
+
+    def check(self, rec: ItemRecord, batch: Batch) -> None:
+        for attr in _STRING_FIELDS:
+            setattr(rec, attr, _storable(getattr(rec, attr)))
+        rec.raw = _storable_raw(rec.raw)  # type: ignore[assignment]
 
 
 class Validate(Stage):
@@ -148,7 +185,9 @@ class Store:
 
 
 #: Everything that decides whether and how a record is stored — no database writes.
-PREPARE: Sequence[Stage | CollapseRepeats] = (Validate(), Pseudonymise(), AssignKeys())
+PREPARE: Sequence[Stage | CollapseRepeats] = (
+    Sanitise(), Validate(), Pseudonymise(), AssignKeys()
+)
 #: The write.
 WRITE: Sequence[CollapseRepeats | Store] = (CollapseRepeats(), Store())
 
