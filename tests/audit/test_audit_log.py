@@ -4,12 +4,12 @@ from collections.abc import Callable
 
 from django.test import Client
 
+from tests.conftest import PASSWORD
 from yuqing.audit.context import acting
 from yuqing.audit.models import Action, AuditEntry
 from yuqing.collect.models import Source
 from yuqing.orgs.models import Unit, User
 from yuqing.orgs.roles import Role
-from tests.conftest import PASSWORD
 
 
 def test_create_update_delete_are_recorded_with_changes(units: dict[str, Unit]) -> None:

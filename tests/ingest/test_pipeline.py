@@ -103,7 +103,7 @@ def test_items_get_the_source_unit_and_region(source: Source) -> None:
 def test_upsert_statuses_and_repeats_within_a_batch(source: Source) -> None:
     first = _run(source, [ItemRecord(platform="weibo", external_id="1", text="a"),
                           ItemRecord(platform="weibo", external_id="1", text="a")])
-    assert list(first.outcome.values())[0][0] == "inserted" and Item.objects.count() == 1
+    assert next(iter(first.outcome.values()))[0] == "inserted" and Item.objects.count() == 1
     second = _run(source, [ItemRecord(platform="weibo", external_id="1", text="a")])
     assert [s for s, _ in second.outcome.values()] == ["unchanged"]
     third = _run(source, [ItemRecord(platform="weibo", external_id="1", text="a", likes=5)])
