@@ -95,6 +95,11 @@ def _storable_raw(value: object) -> object:
     return value
 
 
+#: How ``repr`` shows a NUL or an unpaired surrogate: one C-speed scan of a record's raw
+#: payload tells whether it needs the (slow) walk through its nested values.
+_UNSTORABLE_REPR = re.compile(r"\\x00|\\ud[89a-f][0-9a-f]{2}")
+
+
 class Sanitise(Stage):
     """Drop NUL characters and replace unpaired surrogates (U+FFFD).
 
@@ -105,9 +110,12 @@ class Sanitise(Stage):
     name = "sanitise"
 
     def check(self, rec: ItemRecord, batch: Batch) -> None:
-        for attr in _STRING_FIELDS:
-            setattr(rec, attr, _storable(getattr(rec, attr)))
-        rec.raw = _storable_raw(rec.raw)  # type: ignore[assignment]
+        values = [getattr(rec, attr) for attr in _STRING_FIELDS]
+        if _UNSTORABLE.search("".join(values)):
+            for attr, value in zip(_STRING_FIELDS, values, strict=True):
+                setattr(rec, attr, _storable(value))
+        if rec.raw and _UNSTORABLE_REPR.search(repr(rec.raw)):
+            rec.raw = _storable_raw(rec.raw)  # type: ignore[assignment]
 
 
 class Validate(Stage):
