@@ -15,10 +15,14 @@ PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture(autouse=True)
-def _data_dir(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Keep files written by tests (quarantine, exports) out of the developer's data dir."""
+def _test_settings(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep files written by tests (quarantine, exports) out of the developer's data dir,
+    and hash passwords quickly: PBKDF2's deliberate slowness is most of a login test."""
     quarantine = tmp_path_factory.mktemp("quarantine")
     settings.YUQING_QUARANTINE_DIR = quarantine  # type: ignore[attr-defined]
+    settings.PASSWORD_HASHERS = [  # type: ignore[attr-defined]
+        "django.contrib.auth.hashers.MD5PasswordHasher"
+    ]
 
 
 @pytest.fixture
