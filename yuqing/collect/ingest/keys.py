@@ -44,18 +44,25 @@ def ref_key(platform: str, kind: str, external_id: str) -> str:
     return f"{platform}:{'c:' if kind == 'comment' else ''}{external_id}"
 
 
-def natural_key(rec: ItemRecord) -> str:
+def published_text(rec: ItemRecord) -> str:
+    """The publication time as hashed into keys; computed once per record by the caller."""
+    return rec.published_at.isoformat() if rec.published_at else ""
+
+
+def natural_key(rec: ItemRecord, published: str | None = None) -> str:
     if rec.external_id:
         key = ref_key(rec.platform, rec.kind, rec.external_id)
         return key if len(key) <= 255 else f"{rec.platform}:id:{_digest(rec.external_id)}"
     if rec.url:
         return "url:" + _digest(normalise_url(rec.url))
-    published = rec.published_at.isoformat() if rec.published_at else ""
+    if published is None:
+        published = published_text(rec)
     return "sha:" + _digest(rec.platform, rec.author_hash, published, rec.title, rec.text)
 
 
-def fingerprint(rec: ItemRecord) -> str:
-    published = rec.published_at.isoformat() if rec.published_at else ""
+def fingerprint(rec: ItemRecord, published: str | None = None) -> str:
+    if published is None:
+        published = published_text(rec)
     return _digest(
         rec.kind, rec.external_id, rec.url, rec.title, rec.text, published, rec.likes,
         rec.reposts, rec.comments, rec.views, rec.parent_key, rec.region, rec.language,

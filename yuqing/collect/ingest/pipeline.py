@@ -44,6 +44,8 @@ class Batch:
     records: list[ItemRecord]
     collected_at: datetime = field(default_factory=timezone.now)
     rejected: list[Rejection] = field(default_factory=list)
+    #: HMAC key for author pseudonyms (read once per batch, not once per record).
+    author_key: str = field(default_factory=lambda: settings.YUQING_AUTHOR_KEY)
     #: ``natural_key -> (status, item id)`` once written; status is inserted/updated/unchanged.
     outcome: dict[str, tuple[str, int]] = field(default_factory=dict)
 
@@ -151,8 +153,7 @@ class Pseudonymise(Stage):
     name = "pseudonymise"
 
     def check(self, rec: ItemRecord, batch: Batch) -> None:
-        rec.author_hash = privacy.author_hash(settings.YUQING_AUTHOR_KEY, rec.platform,
-                                              rec.author_id)
+        rec.author_hash = privacy.author_hash(batch.author_key, rec.platform, rec.author_id)
         rec.author_display = privacy.mask_name(rec.author_name)[:64]
         rec.author_id = rec.author_name = ""
 
@@ -165,10 +166,11 @@ class AssignKeys(Stage):
     def check(self, rec: ItemRecord, batch: Batch) -> None:
         if not rec.region:
             rec.region = batch.source.region
-        rec.natural_key = keys.natural_key(rec)
+        published = keys.published_text(rec)
+        rec.natural_key = keys.natural_key(rec, published)
         if rec.parent_external_id:
             rec.parent_key = keys.ref_key(rec.platform, rec.parent_kind, rec.parent_external_id)
-        rec.fingerprint = keys.fingerprint(rec)
+        rec.fingerprint = keys.fingerprint(rec, published)
 
 
 class CollapseRepeats:

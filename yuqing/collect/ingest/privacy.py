@@ -7,7 +7,6 @@ display name. Author-identifying fields are dropped from the raw payload before 
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from typing import Any
 
@@ -25,8 +24,8 @@ AUTHOR_FIELDS = frozenset({
 def author_hash(key: str, platform: str, author_id: str) -> str:
     if not author_id:
         return ""
-    digest = hmac.new(key.encode(), f"{platform}\x1f{author_id}".encode(), hashlib.sha256)
-    return digest.hexdigest()[:32]
+    # hmac.digest: the one-shot C path, several times cheaper than building an HMAC object.
+    return hmac.digest(key.encode(), f"{platform}\x1f{author_id}".encode(), "sha256").hex()[:32]
 
 
 def mask_name(name: str) -> str:
