@@ -1,0 +1,81 @@
+"""Word vectors learnt locally from unlabelled posts (PPMI + truncated SVD).
+
+Bag-of-n-gram models only know the words their few thousand labelled posts contain; vectors
+learnt from a larger pile of unlabelled Weibo text let 惊讶 help with 吃惊. PPMI-SVD needs no
+download and no GPU and takes about a minute on 250,000 posts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils.extmath import randomized_svd
+
+#: Words seen fewer times have too few contexts for a stable vector.
+MIN_COUNT = 5
+WINDOW = 4
+
+
+class WordVectors:
+    """Vectors of frequent words, and document vectors as their TF-IDF-weighted mean."""
+
+    def __init__(self, dimensions: int = 200) -> None:
+        self.dimensions = dimensions
+        self.index: dict[str, int] = {}
+        self.vectors = np.zeros((0, dimensions), dtype=np.float32)
+        self.idf = np.zeros(0, dtype=np.float32)
+
+    def fit(self, documents: Sequence[list[str]]) -> WordVectors:
+        counts = Counter(w for doc in documents for w in doc)
+        vocabulary = [w for w, c in counts.items() if c >= MIN_COUNT]
+        self.index = {w: i for i, w in enumerate(vocabulary)}
+        size = len(vocabulary)
+        rows: list[int] = []
+        cols: list[int] = []
+        weights: list[float] = []
+        doc_freq = np.zeros(size, dtype=np.float64)
+        for doc in documents:
+            ids = [self.index[w] for w in doc if w in self.index]
+            doc_freq[list(set(ids))] += 1
+            for i, a in enumerate(ids):
+                for j in range(max(0, i - WINDOW), i):
+                    rows += (a, ids[j])
+                    cols += (ids[j], a)
+                    weights += (1.0 / (i - j),) * 2
+        cooc = sp.coo_matrix((np.asarray(weights, dtype=np.float64), (rows, cols)),
+                             shape=(size, size)).tocsr().tocoo()
+        dims = min(self.dimensions, max(size - 1, 1))
+        self.vectors = np.zeros((size, self.dimensions), dtype=np.float32)
+        if cooc.nnz and size > 1:
+            self.vectors[:, :dims] = self._ppmi_svd(cooc, dims)
+        self.idf = np.log((1 + len(documents)) / (1 + doc_freq)).astype(np.float32) + 1
+        return self
+
+    @staticmethod
+    def _ppmi_svd(cooc: sp.coo_matrix, dims: int) -> np.ndarray:
+        total = cooc.sum()
+        row_sum = np.asarray(cooc.sum(axis=1)).ravel()
+        # Context-distribution smoothing (α = 0.75) keeps rare contexts from dominating PMI.
+        col_sum = np.asarray(cooc.sum(axis=0)).ravel() ** 0.75
+        col_sum = col_sum / col_sum.sum() * total
+        pmi = np.log(cooc.data * total / (row_sum[cooc.row] * col_sum[cooc.col]))
+        keep = pmi > 0
+        ppmi = sp.csr_matrix((pmi[keep], (cooc.row[keep], cooc.col[keep])), shape=cooc.shape)
+        left, singular, _ = randomized_svd(ppmi, dims, random_state=0)
+        vectors = left * np.sqrt(singular)
+        return vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9)
+
+    def transform(self, documents: Sequence[list[str]]) -> np.ndarray:
+        """One unit-length vector per document (zero when it has no known word)."""
+        out = np.zeros((len(documents), self.dimensions), dtype=np.float32)
+        for row, doc in enumerate(documents):
+            counts = Counter(self.index[w] for w in doc if w in self.index)
+            if counts:
+                ids = np.fromiter(counts, dtype=np.int64)
+                tf = 1 + np.log(np.fromiter(counts.values(), dtype=np.float32))
+                out[row] = (tf * self.idf[ids]) @ self.vectors[ids]
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms > 0, norms, 1)
