@@ -292,7 +292,7 @@ def datasketch_run(
     Grouping: query before insert, union with every candidate returned
     (datasketch returns LSH candidates, it does not verify them).
     """
-    from datasketch import MinHash, MinHashLSH  # type: ignore[import-untyped]
+    from datasketch import MinHash, MinHashLSH
 
     if measure_memory:
         tracemalloc.start()
