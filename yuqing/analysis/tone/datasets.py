@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from yuqing.analysis.tone.labels import LYU_CODES, SENTI_CODES, Task, map_label
+from yuqing.collect.importing import streams
 
 FORMATS = ("auto", "smp", "senti-tsv", "senti-tdm", "senti-bert", "lyu", "csv", "tsv", "json",
            "jsonl")
@@ -40,15 +41,14 @@ class Columns:
 
 
 def read_text(path: Path) -> str:
-    """Decode UTF-8 (with or without BOM), falling back to GB18030 as Chinese exports often use.
+    """Decode with the importer's detection: UTF-8 (with or without BOM), else GB18030, as
+    Chinese exports often use.
 
     GB18030 files seen in practice hold a few invalid bytes, so they are replaced, not fatal.
     """
     data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("gb18030", errors="replace")
+    encoding = streams.detect_encoding(data, complete=True)
+    return data.decode(encoding, errors="replace" if encoding == streams.GB18030 else "strict")
 
 
 def detect_format(path: Path, content: str) -> str:
