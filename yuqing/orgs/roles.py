@@ -25,7 +25,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "items.view": ALL,
     "items.export": frozenset({Role.ADMIN, Role.ANALYST}),
     "items.import": frozenset({Role.ADMIN, Role.ANALYST}),
+    "sources.view": ALL,
     "sources.manage": frozenset({Role.ADMIN, Role.ANALYST}),
+    "labels.correct": frozenset({Role.ADMIN, Role.ANALYST}),
+    "events.view": ALL,
+    "events.edit": frozenset({Role.ADMIN, Role.ANALYST}),
     "audit.view": frozenset({Role.ADMIN}),
     "orgs.manage": frozenset({Role.ADMIN}),
 }
