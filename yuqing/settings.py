@@ -173,6 +173,30 @@ YUQING_QUARANTINE_DIR = env_path("YUQING_QUARANTINE_DIR", DATA_DIR / "quarantine
 YUQING_HOST = env_str("YUQING_HOST", "127.0.0.1")
 YUQING_PORT = env_int("YUQING_PORT", 8000, minimum=1, maximum=65535)
 YUQING_WEB_THREADS = env_int("YUQING_WEB_THREADS", 8, minimum=1, maximum=256)
+YUQING_ANALYSIS_BATCH = env_int("YUQING_ANALYSIS_BATCH", 2000, minimum=1, maximum=50_000)
+YUQING_ANALYSIS_EVERY = env_int("YUQING_ANALYSIS_EVERY", 1, minimum=1, maximum=3600)
+YUQING_USER_DICT = env_path("YUQING_USER_DICT", DATA_DIR / "userdict.txt")
+
+# --- collection: sources that fetch themselves (yuqing/collect/fetch, …/sources) ------------
+YUQING_FETCH_USER_AGENT = env_str(
+    "YUQING_FETCH_USER_AGENT",
+    "yuqing/0.1 (self-hosted public-opinion monitoring; respects robots.txt)")
+#: Seconds to connect, between two reads, and for a whole response.
+YUQING_FETCH_TIMEOUT = env_int("YUQING_FETCH_TIMEOUT", 20, minimum=1, maximum=600)
+YUQING_FETCH_MAX_BYTES = env_int("YUQING_FETCH_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+YUQING_FETCH_MAX_REDIRECTS = env_int("YUQING_FETCH_MAX_REDIRECTS", 5, minimum=0, maximum=20)
+YUQING_FETCH_RETRIES = env_int("YUQING_FETCH_RETRIES", 2, minimum=0, maximum=10)
+YUQING_FETCH_BACKOFF_MS = env_int("YUQING_FETCH_BACKOFF_MS", 2000, minimum=0, maximum=600_000)
+YUQING_FETCH_HOST_DELAY_MS = env_int("YUQING_FETCH_HOST_DELAY_MS", 1000, minimum=0,
+                                     maximum=600_000)
+YUQING_FETCH_HOST_CONCURRENCY = env_int("YUQING_FETCH_HOST_CONCURRENCY", 2, minimum=1,
+                                        maximum=64)
+YUQING_COLLECT_WORKERS = env_int("YUQING_COLLECT_WORKERS", 4, minimum=1, maximum=64)
+YUQING_COLLECT_MAX_PAGES = env_int("YUQING_COLLECT_MAX_PAGES", 500, minimum=1,
+                                   maximum=1_000_000)
+YUQING_COLLECT_SEEN_DAYS = env_int("YUQING_COLLECT_SEEN_DAYS", 180, minimum=1)
+YUQING_COLLECT_FOLDER_ROOTS = env_list("YUQING_COLLECT_FOLDER_ROOTS", [str(DATA_DIR / "inbox")])
+# --- end of collection settings -------------------------------------------------------------
 
 # The push API and request bodies are bounded by YUQING_API_MAX_BYTES, not Django's default.
 DATA_UPLOAD_MAX_MEMORY_SIZE = YUQING_API_MAX_BYTES

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("yuqing.web.urls")),
     path("items/", include("yuqing.collect.urls")),
+    path("events/", include("yuqing.analysis.urls")),
     path("api/v1/", include("yuqing.collect.api.urls")),
     path("audit/", include("yuqing.audit.urls")),
     path("admin/", admin.site.urls),

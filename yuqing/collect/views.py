@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from yuqing.analysis.display import item_panel
 from yuqing.audit.models import Action
 from yuqing.audit.record import record
 from yuqing.collect.forms import ItemFilterForm
@@ -70,6 +71,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "parent": parent,
         "children": children[:DETAIL_CHILDREN],
         "children_total": children.count(),
+        **item_panel(user, item),
     }
     return render(request, "collect/item_detail.html", context)
 

@@ -122,9 +122,13 @@ def _release(job: Job, claimed_at: datetime, duration: timedelta, error: str) ->
 class Scheduler:
     """Polls the job table and starts each claimed run in its own worker thread."""
 
-    def __init__(self, jobs: Iterable[Job] | None = None, *, poll_seconds: float = 30.0) -> None:
+    def __init__(self, jobs: Iterable[Job] | None = None, *,
+                 poll_seconds: float | None = None) -> None:
         self.jobs = list(registered() if jobs is None else jobs)
-        self.poll_seconds = poll_seconds
+        #: By default as often as the most frequent job needs (the analysis pipeline runs
+        #: every second so alerts are not late), and at least every 30 s.
+        self.poll_seconds = poll_seconds if poll_seconds is not None else min(
+            [30.0, *(job.every.total_seconds() for job in self.jobs)])
         self._stop = threading.Event()
         self._loop_thread: threading.Thread | None = None
         self._workers: list[threading.Thread] = []

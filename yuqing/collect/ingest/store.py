@@ -20,6 +20,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 
+from yuqing.collect.ingest.hooks import run_after_write
 from yuqing.collect.ingest.record import ItemRecord
 from yuqing.collect.models import Item, Source
 
@@ -145,6 +146,8 @@ def _write(records: Sequence[ItemRecord], source: Source,
         if changed:
             _update(cursor, changed, now)
         _link_parents(cursor, records, [r.natural_key for r in new])
+        run_after_write(cursor, [pk for status, pk in outcome.values() if status != "unchanged"],
+                        now)
     return outcome
 
 

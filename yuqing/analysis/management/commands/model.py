@@ -29,6 +29,7 @@ from yuqing.analysis.tone.metrics import evaluate
 from yuqing.analysis.tone.model import TextClassifier
 from yuqing.analysis.tone.registry import lexicon_model
 from yuqing.analysis.tone.store import ModelNotFound, load, metadata, versions
+from yuqing.analysis.models import LabelCorrection
 from yuqing.analysis.tone.training import train_files
 
 
@@ -67,9 +68,13 @@ class Command(BaseCommand):
 
     def train(self, opts: dict[str, Any]) -> None:
         task = Task(opts["task"])
+        fixes = list(LabelCorrection.objects.filter(task=task.value)
+                     .values_list("item__text", "label"))
         model, meta, directory = train_files(
             task, opts["data"], extra=opts["extra"], unlabelled=opts["unlabelled"],
-            fmt=opts["format"], columns=self._columns(opts))
+            fmt=opts["format"], columns=self._columns(opts), corrections=fixes)
+        if fixes:
+            self.stdout.write(f"used {len(fixes)} analysts' corrections from the database")
         self.stdout.write(f"trained {task} model {model.version} in "
                           f"{meta['training_seconds']:.1f} s ({meta['rows']['primary']} rows, "
                           f"{meta['rows']['extra']} extra, {meta['rows']['unlabelled']} "

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from yuqing.audit.context import acting
@@ -42,6 +43,9 @@ class Command(BaseCommand):
         parser.add_argument("--map", action="append", default=[], dest="mapping",
                             metavar="COLUMN=FIELD", help="map a column to an item field")
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
+        parser.add_argument("--no-analyse", action="store_true",
+                            help="only store; leave the analysis to `yuqing run` or "
+                                 "`yuqing analyse`")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         paths: list[Path] = opts["paths"]
@@ -74,3 +78,5 @@ class Command(BaseCommand):
             self.stdout.write(f"undecodable bytes replaced by U+FFFD: {tally.replacements}")
         if run.quarantine_path:
             self.stdout.write(f"rejected rows: {run.quarantine_path}")
+        if not opts["no_analyse"]:
+            call_command("analyse", stdout=self.stdout)

@@ -41,6 +41,7 @@ class Command(BaseCommand):
             f"{loaded.total} sample items: {counts['inserted']} new, {counts['updated']} "
             f"updated, {counts['unchanged']} unchanged"
         )
+        call_command("analyse", stdout=self.stdout)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(
             f"yuqing demo: {public_url(settings.YUQING_HOST, settings.YUQING_PORT)}"))

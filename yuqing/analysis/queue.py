@@ -1,0 +1,59 @@
+"""The queue of items waiting for analysis (:class:`~yuqing.analysis.models.Pending`).
+
+Filled from inside the item write's transaction (a hook of the ingest store), emptied by the
+pipeline in the transaction that stores the analysis: between the two, an item is always
+either queued or analysed, whatever crashes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db import connection
+from django.db.backends.utils import CursorWrapper
+
+from yuqing.analysis.models import Pending
+
+
+def _table() -> str:
+    return connection.ops.quote_name(Pending._meta.db_table)
+
+
+def enqueue(cursor: CursorWrapper, ids: Sequence[int], now: datetime) -> None:
+    """Queue ``ids``; an item already waiting keeps its place (and its first queued time);
+    a parked one that changed gets another chance."""
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    cursor.executemany(
+        f"INSERT INTO {_table()} (item_id, queued_at, error) VALUES (%s, %s, '') "
+        "ON CONFLICT (item_id) DO UPDATE SET error = ''",
+        [(pk, stamp) for pk in ids])
+
+
+def next_ids(limit: int) -> list[int]:
+    """The oldest ``limit`` queued item ids (by id, which is arrival order)."""
+    return list(Pending.objects.filter(error="").order_by("item_id")
+                .values_list("item_id", flat=True)[:limit])
+
+
+def fail(item_id: int, error: str) -> None:
+    """Park an item that fails analysis on its own, with the reason; the rest go on."""
+    Pending.objects.filter(item_id=item_id).update(error=error or "failed")
+
+
+def retry_failed() -> int:
+    """Put parked items back in line (after a fix); returns how many."""
+    return Pending.objects.exclude(error="").update(error="")
+
+
+def done(cursor: CursorWrapper, ids: Sequence[int]) -> None:
+    """Remove analysed items; call inside the transaction that stored their analysis."""
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start:start + 2000]
+        cursor.execute(f"DELETE FROM {_table()} WHERE item_id IN ("
+                       + ", ".join(["%s"] * len(chunk)) + ")", list(chunk))
+
+
+def waiting() -> tuple[int, int]:
+    """``(queued, parked after failing)``."""
+    return Pending.objects.filter(error="").count(), Pending.objects.exclude(error="").count()

@@ -1,0 +1,143 @@
+"""Run the pipeline over the queue: batches, the lease, the cached context, failures.
+
+:func:`analyse_pending` is the one entry point — the scheduler's ``analyse`` job in
+``yuqing run``, the ``yuqing analyse`` command, an import that analyses what it stored, and a
+Celery worker all call it. It takes the lease (one runner at a time), then repeatedly takes the
+oldest queued items, runs the stages and commits the results, the queue removal and a new
+generation in one transaction.
+
+A batch that fails is retried item by item; an item that fails on its own is parked in the
+queue with its error (``yuqing analyse --status`` lists them, ``--retry`` puts them back), so
+one bad item never blocks the rest and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from yuqing.analysis import context, lease, queue
+from yuqing.analysis.models import PipelineState
+from yuqing.analysis.pipeline import Batch, Record, run
+from yuqing.collect.models import Item
+
+logger = logging.getLogger(__name__)
+
+_cache_lock = threading.Lock()
+_cache: context.Context | None = None
+
+
+@dataclass
+class Summary:
+    analysed: int = 0
+    failed: int = 0
+    batches: int = 0
+    #: Another process holds the lease; it will analyse the queue.
+    busy: bool = False
+
+
+def _context() -> context.Context:
+    """The cached context if it still matches the database, else a rebuilt one."""
+    global _cache
+    current = lease.generation()
+    if _cache is None or _cache.generation != current:
+        logger.info("building analysis context (generation %s)", current)
+        _cache = context.build(current)
+    return _cache
+
+
+def invalidate() -> None:
+    """Drop the cached context (after a failed batch left it ahead of the database)."""
+    global _cache
+    _cache = None
+
+
+def _time(published: datetime | None, collected: datetime) -> datetime:
+    return published or collected
+
+
+def load_records(ids: Sequence[int]) -> list[Record]:
+    rows = Item.objects.filter(id__in=ids).order_by("id").values_list(
+        "id", "title", "text", "published_at", "collected_at", "parent_id", "source__tier__rank",
+        "region", "source__region", "reposts", "comments", "likes", "views")
+    return [
+        Record(id=pk, title=title, text=text, time=_time(published, collected), parent_id=parent,
+               tier_rank=rank, region_hint=region or source_region, reposts=reposts,
+               comments=comments, likes=likes, views=views)
+        for (pk, title, text, published, collected, parent, rank, region, source_region,
+             reposts, comments, likes, views) in rows
+    ]
+
+
+def _commit(ids: Sequence[int]) -> int:
+    """Analyse ``ids`` in one transaction; returns how many items were analysed."""
+    ctx = _context()
+    with transaction.atomic():
+        records = load_records(ids)
+        if records:
+            run(Batch(records=records, context=ctx))
+        missing = set(ids) - {r.id for r in records}
+        if missing:  # deleted meanwhile; their queue rows went with them
+            logger.debug("%d queued items no longer exist", len(missing))
+        expected = ctx.generation + 1
+        # Anything else moving the generation meanwhile (an analyst's merge) makes the
+        # context stale: it is rebuilt before the next batch.
+        new = lease.bump()
+        ctx.generation = new if new == expected else -1
+        PipelineState.objects.filter(id=1).update(last_run_at=timezone.now(), last_error="")
+    return len(records)
+
+
+def _batch(ids: Sequence[int], summary: Summary) -> None:
+    try:
+        summary.analysed += _commit(ids)
+        return
+    except Exception:
+        invalidate()
+        error = traceback.format_exc()
+        logger.exception("analysis batch of %d items failed", len(ids))
+        PipelineState.objects.filter(id=1).update(last_error=error)
+        if len(ids) == 1:
+            queue.fail(ids[0], error)
+            summary.failed += 1
+            return
+    for pk in ids:  # find the culprits; the others go through one by one
+        _batch([pk], summary)
+
+
+def analyse_pending(*, max_batches: int | None = None, batch_size: int | None = None) -> Summary:
+    """Analyse queued items until the queue is empty (or ``max_batches`` ran)."""
+    size = batch_size or settings.YUQING_ANALYSIS_BATCH
+    holder = lease.holder_id()
+    summary = Summary()
+    if not lease.acquire(holder):
+        summary.busy = True
+        return summary
+    try:
+        with _cache_lock:
+            while max_batches is None or summary.batches < max_batches:
+                ids = queue.next_ids(size)
+                if not ids:
+                    break
+                _batch(ids, summary)
+                summary.batches += 1
+                if not lease.acquire(holder):  # lapsed (a very slow batch): stop cleanly
+                    break
+    finally:
+        lease.release(holder)
+    return summary
+
+
+def mark_changed() -> None:
+    """Call after an analyst changed stories or events: running contexts rebuild."""
+    PipelineState.objects.get_or_create(id=1)
+    PipelineState.objects.filter(id=1).update(generation=F("generation") + 1)
