@@ -62,7 +62,8 @@ def _total(hourly: Mapping[datetime, int], start: datetime, end: datetime) -> in
 
 def measure(hourly: Mapping[datetime, int], latest_hour: datetime, rule: Rule) -> Finding:
     """The rule's statistic for the period ending with ``latest_hour`` (whether or not it is a
-    burst); ``hourly`` maps hour starts to counts and must cover the baseline."""
+    burst; ``p_value`` is 1 unless count and ratio qualify); ``hourly`` maps hour starts to
+    counts and must cover the baseline."""
     end = latest_hour + HOUR
     start = end - rule.period
     observed = _total(hourly, start, end)
@@ -72,16 +73,17 @@ def measure(hourly: Mapping[datetime, int], latest_hour: datetime, rule: Rule) -
     ]
     mean = sum(baseline) / rule.baseline_periods
     rate = max(mean, rule.min_rate)
-    p_value = float(poisson.sf(observed - 1, rate)) if observed else 1.0
-    return Finding(rule, start, end, observed, mean, p_value, observed / rate)
+    ratio = observed / rate
+    # The tail probability only matters once count and ratio qualify (and costs a scipy call).
+    p_value = (float(poisson.sf(observed - 1, rate))
+               if observed >= rule.min_count and ratio >= rule.min_ratio else 1.0)
+    return Finding(rule, start, end, observed, mean, p_value, ratio)
 
 
-def detect(hourly: Mapping[datetime, int], latest_hour: datetime, rule: Rule) -> Finding | None:
-    found = measure(hourly, latest_hour, rule)
-    if (found.observed >= rule.min_count and found.ratio >= rule.min_ratio
-            and found.p_value <= rule.max_p):
-        return found
-    return None
+def is_burst(found: Finding) -> bool:
+    rule = found.rule
+    return (found.observed >= rule.min_count and found.ratio >= rule.min_ratio
+            and found.p_value <= rule.max_p)
 
 
 def baseline_start(latest_hour: datetime) -> datetime:

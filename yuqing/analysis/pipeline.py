@@ -13,6 +13,7 @@ and the new one (see :mod:`yuqing.analysis.save`).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -234,7 +235,14 @@ STAGES: Sequence[Stage] = (
 )
 
 
-def run(batch: Batch, stages: Sequence[Stage] = STAGES) -> Batch:
+def run(batch: Batch, stages: Sequence[Stage] = STAGES,
+        cpu_seconds: dict[str, float] | None = None) -> Batch:
+    """Run ``stages`` in order; ``cpu_seconds``, if given, accumulates each stage's CPU time
+    (``bench/pipeline.py`` prints it)."""
     for stage in stages:
+        started = time.process_time()
         batch = stage.run(batch)
+        if cpu_seconds is not None:
+            cpu_seconds[stage.name] = (cpu_seconds.get(stage.name, 0.0)
+                                       + time.process_time() - started)
     return batch

@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 
 _cache_lock = threading.Lock()
 _cache: context.Context | None = None
+#: CPU seconds per stage since the process started (``bench/pipeline.py`` prints them).
+STAGE_CPU: dict[str, float] = {}
 
 
 @dataclass
@@ -84,7 +86,7 @@ def _commit(ids: Sequence[int]) -> int:
     with transaction.atomic():
         records = load_records(ids)
         if records:
-            run(Batch(records=records, context=ctx))
+            run(Batch(records=records, context=ctx), cpu_seconds=STAGE_CPU)
         missing = set(ids) - {r.id for r in records}
         if missing:  # deleted meanwhile; their queue rows went with them
             logger.debug("%d queued items no longer exist", len(missing))

@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from yuqing.analysis.tone.model import Prediction
@@ -28,7 +28,8 @@ from yuqing.analysis.tone.text import normalise, tokens
 
 LEXICON_FILE = Path(__file__).with_name("lexicon_zh.txt")
 _SECTION = re.compile(r"^\[([a-z:\-]+)\]$")
-_CLAUSE = re.compile(r"[,.!?;~:，。！？；～：、\n]+")
+_CLAUSE_STRING = ",.!?;~:，。！？；～：、\n"
+_CLAUSE_CHARS = frozenset(_CLAUSE_STRING)
 _POLARITY = {"positive": 1.0, "positive-strong": 2.0, "emoticon-positive": 1.0,
              "negative": -1.0, "negative-strong": -2.0, "emoticon-negative": -1.0}
 _SECTIONS = {*_POLARITY, "negator", "intensifier", "diminisher", "contrast"}
@@ -43,6 +44,20 @@ class Lexicon:
     diminishers: set[str] = field(default_factory=set)
     contrasts: set[str] = field(default_factory=set)
     emotions: dict[str, set[str]] = field(default_factory=dict)
+
+    @cached_property
+    def cues(self) -> frozenset[str]:
+        """Every word any rule looks at: a clause with none of them scores 0 at once."""
+        return frozenset(self.polarity)
+
+    @cached_property
+    def emotion_of(self) -> dict[str, tuple[str, ...]]:
+        """Word → the emotions it cues (one look-up per word instead of one per class)."""
+        found: dict[str, list[str]] = {}
+        for emotion, words in self.emotions.items():
+            for word in words:
+                found.setdefault(word, []).append(emotion)
+        return {word: tuple(emotions) for word, emotions in found.items()}
 
     @classmethod
     def parse(cls, text: str) -> Lexicon:
@@ -73,8 +88,20 @@ def default_lexicon() -> Lexicon:
     return Lexicon.parse(LEXICON_FILE.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=8192)
 def _clauses(text: str) -> list[list[str]]:
-    return [tokens(part) for part in _CLAUSE.split(normalise(text)) if part.strip()]
+    """Words per clause: one segmentation of the whole text, split at clause punctuation.
+
+    Cached because the tone and the emotion model read the same batch one after the other.
+    """
+    clauses: list[list[str]] = [[]]
+    for word in tokens(normalise(text)):
+        if word[0] in _CLAUSE_CHARS and not word.strip(_CLAUSE_STRING):
+            if clauses[-1]:
+                clauses.append([])
+        else:
+            clauses[-1].append(word)
+    return [c for c in clauses if c]
 
 
 def _negated(words: list[str], i: int, lexicon: Lexicon) -> bool:
@@ -97,10 +124,13 @@ def _cue_words(words: list[str], lexicon: Lexicon) -> list[tuple[int, str]]:
 def polarity(text: str, lexicon: Lexicon | None = None) -> float:
     """Signed sentiment sum of a text under the rules above (0 = no cue)."""
     lexicon = lexicon or default_lexicon()
+    cues = lexicon.cues
     total, weight = 0.0, 1.0
     for words in _clauses(text):
         if any(w in lexicon.contrasts for w in words[:2]):
             total, weight = total * 0.5, 2.0
+        if cues.isdisjoint(words):
+            continue
         for i, word in _cue_words(words, lexicon):
             value = lexicon.polarity[word]
             before = words[max(0, i - 2):i]
@@ -142,14 +172,17 @@ class LexiconEmotionModel:
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         lexicon = default_lexicon()
+        index = lexicon.emotion_of
         out = []
         for text in texts:
             votes: Counter[str] = Counter()
             for words in _clauses(text):
+                if index.keys().isdisjoint(words):
+                    continue
                 for i, word in enumerate(words):
-                    for emotion, cues in lexicon.emotions.items():
-                        if word in cues and not _negated(words, i, lexicon):
-                            votes[emotion] += 1
+                    emotions = index.get(word)
+                    if emotions and not _negated(words, i, lexicon):
+                        votes.update(emotions)
             if not votes:
                 out.append(Prediction("neutral", 0.5))
                 continue
