@@ -33,7 +33,7 @@ def _ingest(source: Source, rows: list[tuple[str, str, dt.datetime]],
                for ext, text, when in rows]
     batch = ingest.run(ingest.Batch(source=source, records=records),
                        [*ingest.PREPARE, *ingest.WRITE])
-    return [pk for _status, pk in batch.outcome.values()]
+    return [batch.outcome[rec.natural_key][1] for rec in records]  # in input order
 
 
 @pytest.fixture(autouse=True)
