@@ -109,12 +109,14 @@ class Normalise:
 
 
 class Segment:
-    """Words of the author's own text (rjieba + the deployment's user dictionary)."""
+    """Words of the author's own text — without links, @names and emoticons, so other people's
+    names never become keywords — else of the whole post (a plain repost)."""
 
     name = "segment"
 
     def run(self, batch: Batch) -> Batch:
-        texts = [r.norm.own if r.norm and r.norm.own else r.content for r in batch.records]
+        texts = [(r.norm.own_content or r.norm.content) if r.norm else r.content
+                 for r in batch.records]
         for rec, words in zip(batch.records, batch.context.segmenter.cut_many(texts),
                               strict=True):
             rec.tokens = words

@@ -21,7 +21,9 @@ of place (``党和政府``, ``等于洪水``, ``从江苏回来`` are not places
 ruled out does not hide the names it overlaps: ``从江苏回来`` finds 江苏.
 
 **Resolution.**  A name may name several divisions (朝阳: a city in Liaoning, districts of
-Beijing and Changchun, a county).  Its candidates are narrowed, in order, by
+Beijing and Changchun, a county).  A short name followed by a suffix keeps the candidates whose
+full name has it (``海南州`` is Qinghai's prefecture, not the province).  Then the candidates
+are narrowed, in order, by
 
 1. a place named *right before it* (``辽宁朝阳``, ``长春朝阳区``): only candidates inside that
    place stay.  If none is inside it and every candidate is below it in level, the name is
@@ -72,7 +74,8 @@ _IP_LOCATION = re.compile(r"IP属地\s*[:：]?\s*\w{0,12}")
 #: What may stand between a place and the name it qualifies: ``辽宁 朝阳``, ``辽宁·朝阳``.
 _QUALIFIER_GAP = frozenset(" ·-/")
 _STREET_FIRST = frozenset(s[0] for s in aliases.STREET_SUFFIXES)
-# Where a name may start (see _Key.before and RegionMatcher._may_start).
+_SUFFIX_CHARS = frozenset("省市州县区旗盟")
+# Where a name may start (see _Key.before and RegionMatcher._fits).
 _ANYWHERE, _WORD_START, _AFTER_PLACE = 0, 1, 2
 
 
@@ -230,7 +233,13 @@ class RegionMatcher:
         for start, end, entry in self._spans(text):
             adjacent = start == previous_end or (
                 start == previous_end + 1 and text[previous_end] in _QUALIFIER_GAP)
-            mentions.append(_Mention(start, end, entry.key, list(entry.candidates), adjacent))
+            candidates = list(entry.candidates)
+            if end < len(text) and text[end] in _SUFFIX_CHARS and len(candidates) > 1:
+                # 海南州 is the prefecture, not the province: a short name followed by a
+                # suffix keeps the candidates whose full name ends with it.
+                suffixed = [c for c in candidates if c.name.endswith(text[end])]
+                candidates = suffixed or candidates
+            mentions.append(_Mention(start, end, entry.key, candidates, adjacent))
             previous_end = end
         return mentions
 

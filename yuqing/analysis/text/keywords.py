@@ -7,11 +7,12 @@ directly, once, when first needed; a word missing from it gets the table's media
 does — an unknown word is more likely a rare name than a function word, but not the rarest.
 
 Which tokens may be keywords (:func:`candidates`): not punctuation or symbols, not numbers
-(``2020``, ``3.5``, ``10%``, ``十万``), not emoticons (``[哈哈]``), not on the stop-word list
-(``stopwords_zh.txt``: function words, pronouns, general verbs, Weibo boilerplate such as
-转发微博 / 展开全文 / 网页链接), and not a single character unless on an allow-list — single
-characters are mostly function words, but a handful name incidents (火, 爆, 塌, 疫...).  ASCII
-tokens are lower-cased (COVID and covid are one keyword).
+(``2020``, ``3.5``, ``10%``, ``十万``), not link remnants (``t.cn``), not emoticons
+(``[哈哈]``), not on the stop-word list (``stopwords_zh.txt``: function words, pronouns,
+general verbs, Weibo boilerplate such as 转发微博 / 展开全文 / 网页链接), and not a single
+character unless on an allow-list — single characters are mostly function words, but a handful
+name incidents (火, 爆, 塌, 疫...).  ASCII tokens are lower-cased (COVID and covid are one
+keyword).
 """
 
 from __future__ import annotations
@@ -63,6 +64,9 @@ class Idf(Mapping[str, float]):
         self._table = dict(table)
         #: The weight of a word missing from the table: the table's median unless given.
         self.default = statistics.median(self._table.values()) if default is None else default
+        # token → (keyword form, weight), or ("", 0.0) when it may not be a keyword; one memo
+        # per single-character allow-list (see tfidf).
+        self._scored: dict[frozenset[str], dict[str, tuple[str, float]]] = {}
 
     @classmethod
     def from_file(cls, path: str | Path) -> Idf:
@@ -93,6 +97,12 @@ class Idf(Mapping[str, float]):
     def weight(self, word: str) -> float:
         """The word's IDF, or :attr:`default` if the table does not have it."""
         return self._table.get(word, self.default)
+
+    def _scores(self, single: frozenset[str]) -> dict[str, tuple[str, float]]:
+        memo = self._scored.get(single)
+        if memo is None or len(memo) >= _CACHE_LIMIT:
+            memo = self._scored[single] = {}
+        return memo
 
 
 def _jieba_idf_path() -> Path:
@@ -127,7 +137,8 @@ class _Filter:
                 or (word[0] == "[" and word[-1] == "]")
                 or _WORDISH.search(word) is None
                 or word.isnumeric()
-                or _NUMBER.fullmatch(word)):
+                or _NUMBER.fullmatch(word)
+                or (word.isascii() and ("." in word or "/" in word))):  # t.cn, weibo.com
             return ""
         return word
 
@@ -139,6 +150,14 @@ class _Filter:
             found = self.memo[token] = self.judge(token) if token else ""
         return found
 
+    def many(self, tokens: Iterable[str]) -> list[str]:
+        """Keyword forms of the tokens that may be keywords, in order."""
+        tokens = list(tokens)
+        found = list(map(self.memo.get, tokens))
+        if None in found:
+            found = [self(t) if f is None else f for f, t in zip(found, tokens, strict=True)]
+        return [w for w in found if w]
+
 
 @functools.lru_cache(maxsize=8)
 def _filter(single: frozenset[str]) -> _Filter:
@@ -148,8 +167,7 @@ def _filter(single: frozenset[str]) -> _Filter:
 def candidates(tokens: Iterable[str], *,
                single_chars: frozenset[str] = DEFAULT_SINGLE_CHARS) -> list[str]:
     """The tokens that may be keywords, in keyword form (see module doc), in order."""
-    judge = _filter(single_chars)
-    return [w for w in map(judge, tokens) if w]
+    return _filter(single_chars).many(tokens)
 
 
 def _top(scores: Iterable[tuple[str, float]], k: int) -> list[tuple[str, float]]:
@@ -166,12 +184,25 @@ def tfidf(tokens: Sequence[str], k: int = 8, *, idf: Idf | None = None,
     """
     if k <= 0:
         return []
-    counts = Counter(candidates(tokens, single_chars=single_chars))
-    total = sum(counts.values())
+    table = idf if idf is not None else load_idf()
+    memo = table._scores(single_chars)
+    judge = _filter(single_chars)
+    total = 0
+    scores: dict[str, float] = {}
+    # One pass over the distinct tokens: each is judged and weighted once per process.
+    for token, n in Counter(tokens).items():
+        scored = memo.get(token)
+        if scored is None:
+            word = judge(token)
+            scored = memo[token] = (word, table.weight(word) if word else 0.0)
+        word, weight = scored
+        if word:
+            total += n
+            scores[word] = scores.get(word, 0.0) + n * weight
     if not total:
         return []
-    weight = (idf if idf is not None else load_idf()).weight
-    return _top(((w, n * weight(w) / total) for w, n in counts.items()), k)
+    ranked = sorted((-score, word) for word, score in scores.items())
+    return [(word, -score / total) for score, word in ranked[:k]]
 
 
 def textrank(token_lists: Sequence[Sequence[str]], k: int = 10, window: int = 5, *,

@@ -75,13 +75,14 @@ EMOJI_RE = re.compile(
 #: Whether a text may hold an emoji at all (a fast BMP class; see :func:`_cleaner`).
 _MAY_HAVE_EMOJI = re.compile(f"[{_BMP_PRESENTED}{_BMP_SYMBOLS}\u20E3\U00010000-\U0010FFFF]")
 
-#: Punctuation kept as written (NFKC would make it ASCII) and whitespace, handled by split().
+#: The punctuation Chinese is written with: kept as written (NFKC would make it ASCII).
 _KEEP = frozenset("！，：；？（）～…")
 _EMOJIISH = f"\U0001F000-\U0001FAFF{_BMP_SYMBOLS}\uFE0F"
 _DROP_CHARS = ("\u00AD\u180E\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF"
                "\x00-\x08\x0E-\x1B\x7F-\x84\x86-\x9F")
 _DROP = f"[{_DROP_CHARS}]|(?<![{_EMOJIISH}])\u200D|\u200D(?![{_EMOJIISH}])"
 _PRIVATE_USE = "[\uE000-\uF8FF]"
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 def _escape(cp: int) -> str:
@@ -126,25 +127,33 @@ def _replace(match: re.Match[str]) -> str:
 
 
 @functools.cache
-def _t2s() -> tuple[re.Pattern[str], opencc.OpenCC]:
-    """The converter and a class of every character it could change.
+def _t2s() -> tuple[re.Pattern[str], frozenset[str], opencc.OpenCC]:
+    """The characters of which a text must contain one to change, and the converter.
 
-    A character can change only if it maps to another character, or sits at a position where
-    a phrase maps to a different character (``瞭解`` → ``了解``): if a text has none of these,
-    conversion is the identity and is skipped.
+    A text changes only where a character maps to another one, or where a phrase maps to a
+    different phrase (``瞭解`` → ``了解``).  A phrase holding a character that changes by
+    itself is covered by that character; for the others, the characters the phrase changes are
+    added.  A text with none of these is returned as it is, without running OpenCC.  The BMP
+    characters are a regex class (a bitmap look-up); the few supplementary ones (𠮷...) a set,
+    consulted only for texts that have such characters (see :func:`_cleaner` on why).
     """
-    triggers: set[str] = set()
     folder = Path(opencc.__file__).parent / "dictionary"
-    for name in ("TSCharacters.txt", "TSPhrases.txt"):
-        for line in (folder / name).read_text("utf-8").splitlines():
-            source, _, targets = line.partition("\t")
-            target = targets.split(" ")[0]
-            if len(source) != len(target):
-                triggers.update(source)
-            else:
-                triggers.update(s for s, t in zip(source, target, strict=True) if s != t)
-    chars = "".join(_escape(ord(c)) for c in sorted(triggers))
-    return re.compile(f"[{chars}]"), opencc.OpenCC("t2s")
+
+    def pairs(name: str) -> list[tuple[str, str]]:
+        lines = (folder / name).read_text("utf-8").splitlines()
+        return [(src, dst.split(" ")[0]) for src, _, dst in (ln.partition("\t") for ln in lines)]
+
+    triggers = {src for src, dst in pairs("TSCharacters.txt") if src != dst}
+    for src, dst in pairs("TSPhrases.txt"):
+        if src == dst or triggers.intersection(src):
+            continue
+        if len(src) != len(dst):
+            triggers.update(src)
+        else:
+            triggers.update(a for a, b in zip(src, dst, strict=True) if a != b)
+    bmp = "".join(_escape(ord(c)) for c in sorted(triggers) if c <= "\uffff")
+    astral = frozenset(c for c in triggers if c > "\uffff")
+    return re.compile(f"[{bmp}]"), astral, opencc.OpenCC("t2s")
 
 
 _SHOW_FULL = "收起全文"
@@ -159,9 +168,12 @@ class Normalised:
     Weibo's default ``转发微博``).  ``chain``: the quoted repost segments in order, nearest
     reposter first, without the reposters' names (empty segments kept: they are plain
     reposts).  ``emoticons``, ``emoji``, ``hashtags`` (without the ``#``): in text order,
-    repeats kept.  ``truncated``: the feed cut the post (``…展开全文``).  ``content``: the words
-    for segmentation and keywords — own words and quoted segments without links, @mentions,
-    video cards, link words and emoticons.
+    repeats kept.  ``truncated``: the feed cut the post (``…展开全文``).
+
+    ``content`` and ``own_content`` are what to segment: the whole post's words (own words and
+    quoted segments) and the author's own words only, without links, @mentions (other people's
+    user names must not become keywords or event terms), video cards, link words, emoticons
+    and Weibo's default repost text.
     """
 
     text: str
@@ -172,6 +184,7 @@ class Normalised:
     hashtags: tuple[str, ...]
     truncated: bool
     content: str
+    own_content: str
 
 
 def _words(segment: str) -> str:
@@ -186,8 +199,8 @@ def normalise(text: str, *, to_simplified: bool = False) -> Normalised:
         text = cleaner.sub(_replace, text)
     text = " ".join(text.split())
     if to_simplified and text:
-        triggers, converter = _t2s()
-        if triggers.search(text):
+        triggers, astral, converter = _t2s()
+        if triggers.search(text) or (_ASTRAL.search(text) and not astral.isdisjoint(text)):
             text = converter.convert(text)
     truncated = False
     if "全文" in text:
@@ -198,9 +211,11 @@ def normalise(text: str, *, to_simplified: bool = False) -> Normalised:
         split = split_repost_chain(text)
         own = split.own.strip()
         chain = tuple(segment.strip() for segment in split.quoted)
-        content = " ".join(w for w in map(_words, (own, *chain)) if w)
+        own_content = _words(own)
+        content = " ".join(w for w in (own_content, *map(_words, chain)) if w)
     else:
-        own, chain, content = text, (), _words(text)
+        own, chain = text, ()
+        own_content = content = _words(text)
     if own in BOILERPLATE_REPOSTS:
         own = ""
     return Normalised(
@@ -213,6 +228,7 @@ def normalise(text: str, *, to_simplified: bool = False) -> Normalised:
         if "#" in text else (),
         truncated=truncated,
         content=content,
+        own_content=own_content,
     )
 
 
