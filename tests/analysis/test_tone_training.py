@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from yuqing.analysis.models import LabelCorrection
 from yuqing.analysis.tone import Task, get_classifier
 from yuqing.analysis.tone.metrics import evaluate
 from yuqing.analysis.tone.store import load, metadata, versions
 from yuqing.analysis.tone.training import TrainingSet, train, train_files
+from yuqing.collect.models import Item, Source
 
 # Sentences written for these tests (not taken from any dataset).
 POSITIVE = [
@@ -113,12 +115,16 @@ def test_evaluate_report() -> None:
     assert "macro-F1" in text and "confusion" in text and "precision" in text
 
 
-def test_command_train_eval_list(tone_file: Path) -> None:
+def test_command_train_eval_list(tone_file: Path, source: Source) -> None:
     out = StringIO()
     call_command("model", "list", stdout=out)
     assert "no trained model" in out.getvalue()
+    item = Item.objects.create(natural_key="weibo:fix", platform="weibo", source=source,
+                               unit=source.unit, text="物业这次处理得很及时", fingerprint="x")
+    LabelCorrection.objects.create(item=item, task="tone", label="positive")
     call_command("model", "train", "--task", "tone", "--data", str(tone_file), stdout=out)
     assert "trained tone model" in out.getvalue() and "5-fold CV" in out.getvalue()
+    assert "used 1 analysts' corrections" in out.getvalue()
     out = StringIO()
     call_command("model", "eval", "--task", "tone", "--data", str(tone_file), stdout=out)
     printed = out.getvalue()
