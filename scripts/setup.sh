@@ -12,6 +12,7 @@ APT_PACKAGES=(
   redis-server                               # Celery broker for scale-out
   chromium                                   # browser tests (Playwright drives Debian's build)
   fonts-wqy-zenhei fonts-noto-cjk            # Chinese fonts for PDF / DOCX reports
+  libpango-1.0-0 libpangoft2-1.0-0           # WeasyPrint renders PDF reports with Pango
   nodejs npm                                 # installs the front-end libraries at build time
 )
 

@@ -26,6 +26,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from yuqing.analysis import context, lease, queue
+from yuqing.analysis.hooks import run_after_analysis
 from yuqing.analysis.models import PipelineState
 from yuqing.analysis.pipeline import Batch, Record, run
 from yuqing.collect.models import Item
@@ -86,7 +87,8 @@ def _commit(ids: Sequence[int]) -> int:
     with transaction.atomic():
         records = load_records(ids)
         if records:
-            run(Batch(records=records, context=ctx), cpu_seconds=STAGE_CPU)
+            batch = run(Batch(records=records, context=ctx), cpu_seconds=STAGE_CPU)
+            run_after_analysis(batch)
         missing = set(ids) - {r.id for r in records}
         if missing:  # deleted meanwhile; their queue rows went with them
             logger.debug("%d queued items no longer exist", len(missing))
