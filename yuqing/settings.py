@@ -67,6 +67,12 @@ INSTALLED_APPS = [
     "yuqing.audit",
     "yuqing.collect",
     "yuqing.analysis",
+    # After analysis: their hooks run on each analysed batch in this order (rumour matches
+    # exist before alert rules look for them).
+    "yuqing.rumours",
+    "yuqing.notify",
+    "yuqing.alerts",
+    "yuqing.cases",
     "yuqing.web",
     "yuqing.server",
     "yuqing.demo",

@@ -19,7 +19,7 @@ from yuqing.audit.record import record
 
 #: Fields never copied into the log (secrets, or noise that changes on every login).
 SKIP_FIELDS = frozenset({"password", "last_login", "key_hash", "raw", "updated_at"})
-_AUDITED_APPS = ("orgs", "collect")
+_AUDITED_APPS = ("orgs", "collect", "rumours", "alerts", "cases")
 
 
 def _snapshot(instance: models.Model) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""Monitoring schemes, alert rules and alerts that say why they fired."""

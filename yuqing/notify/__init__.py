@@ -1,0 +1,1 @@
+"""Delivery of messages to people: email, webhooks, WeCom, DingTalk, Feishu, in-app."""
