@@ -7,7 +7,6 @@ indexes from them and never undoes an analyst's decision.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC
 
@@ -59,7 +58,8 @@ def recount(event_ids: Iterable[int]) -> None:
     EventHour.objects.bulk_create([
         EventHour(event_id=r["event_id"], hour=r["hour"], items=r["items"],
                   negative=r["negative"], neutral=r["neutral"], positive=r["positive"])
-        for r in rows.annotate(hour=TruncHour(time, tzinfo=UTC)).values("event_id", "hour").annotate(
+        for r in rows.annotate(hour=TruncHour(time, tzinfo=UTC)).values(
+            "event_id", "hour").annotate(
             items=Count("item_id"), negative=Count("item_id", filter=Q(tone=Tone.NEGATIVE)),
             neutral=Count("item_id", filter=Q(tone=Tone.NEUTRAL)),
             positive=Count("item_id", filter=Q(tone=Tone.POSITIVE)))
@@ -78,13 +78,14 @@ def recount(event_ids: Iterable[int]) -> None:
 
 
 def _combined(a: Event, b: Event) -> dict[str, float]:
-    total: Counter[str] = Counter()
+    total: dict[str, float] = {}
     for event in (a, b):
         weight = max(event.items, 1)
         for term, value in event.centroid.items():
-            total[term] += weight * float(value)
+            total[term] = total.get(term, 0.0) + weight * float(value)
     norm = sum(v * v for v in total.values()) ** 0.5 or 1.0
-    return {t: v / norm for t, v in total.most_common(CENTROID_TERMS)}
+    strongest = sorted(total.items(), key=lambda tv: (-tv[1], tv[0]))[:CENTROID_TERMS]
+    return {t: v / norm for t, v in strongest}
 
 
 def merge_events(user: User, source: Event, target: Event) -> Event:

@@ -62,7 +62,7 @@ class Context:
         old_of = {new: old for old, new in relabelled.items() if new in wanted}
         lookup = wanted | set(old_of.values())
         found = dict(Story.objects.filter(id__in=lookup).values_list("id", "event_id"))
-        known = {sid: found[sid] for sid in wanted if sid in found}
+        known: dict[int, int | None] = {sid: found[sid] for sid in wanted if sid in found}
         for new, old in old_of.items():
             if new not in known and old in found:
                 known[new] = found[old]

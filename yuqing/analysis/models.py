@@ -43,6 +43,9 @@ class Pending(models.Model):
     #: Set when the item failed analysis on its own: it is skipped (not lost) until retried.
     error = models.TextField(blank=True)
 
+    def __str__(self) -> str:
+        return f"item {self.item_id}" + (" (failed)" if self.error else "")
+
 
 class Event(models.Model):
     """A group of stories about one happening; opened by the pipeline, curated by analysts."""
@@ -94,6 +97,9 @@ class Story(models.Model):
         verbose_name = _("story")
         verbose_name_plural = _("stories")
 
+    def __str__(self) -> str:
+        return f"story {self.pk} ({self.items})"
+
 
 class ItemAnalysis(models.Model):
     """Everything the pipeline concluded about one item, and which model said so."""
@@ -124,6 +130,9 @@ class ItemAnalysis(models.Model):
         verbose_name_plural = _("item analyses")
         indexes = [models.Index(fields=["event", "tone"], name="analysis_event_tone")]
 
+    def __str__(self) -> str:
+        return f"analysis of item {self.item_id}"
+
 
 class EventHour(models.Model):
     """Items per hour of an event, by tone: the volume curve and the burst baseline."""
@@ -137,6 +146,9 @@ class EventHour(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["event", "hour"], name="event_hour")]
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} {self.hour:%Y-%m-%d %H}h: {self.items}"
 
 
 class Burst(models.Model):
@@ -164,6 +176,9 @@ class Burst(models.Model):
         verbose_name_plural = _("bursts")
         constraints = [models.UniqueConstraint(
             fields=["subject", "subject_id", "rule", "window_end"], name="burst_once")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.subject_id} {self.rule} to {self.window_end:%Y-%m-%d %H:%M}"
 
     def reason(self) -> str:
         """Why this is a burst, with its numbers — the sentence an alert carries."""
@@ -197,6 +212,9 @@ class LabelCorrection(models.Model):
         constraints = [models.UniqueConstraint(fields=["item", "task"],
                                                name="one_correction_per_task")]
 
+    def __str__(self) -> str:
+        return f"{self.task} of item {self.item_id}: {self.label}"
+
 
 class PipelineState(models.Model):
     """One row: who may run the pipeline now, and a generation counter.
@@ -214,3 +232,6 @@ class PipelineState(models.Model):
     last_run_at = models.DateTimeField(null=True, blank=True)
     #: Why the last batch failed (its items stay queued); empty after a successful batch.
     last_error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"pipeline generation {self.generation}"

@@ -17,7 +17,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import ClassVar, Protocol
+from typing import Protocol
 
 from yuqing.analysis import heat
 from yuqing.analysis.context import Context
@@ -91,7 +91,8 @@ class Batch:
 
 
 class Stage(Protocol):
-    name: ClassVar[str]
+    @property
+    def name(self) -> str: ...
 
     def run(self, batch: Batch) -> Batch: ...
 

@@ -291,7 +291,8 @@ def _refresh_events(cursor: CursorWrapper, batch: Batch, touched: set[int],
         cursor, [pk for pk in ids if pk in latest and totals.get(pk, (0, 0, 0.0))[0]
                  >= min(rule.min_count for rule in bursts.RULES)], latest, now)
     as_json = connection.ops.adapt_json_value
-    scores, shapes = [], []
+    scores: list[list[Any]] = []
+    shapes: list[list[Any]] = []
     for pk in ids:
         if pk not in totals:
             continue
@@ -324,7 +325,7 @@ def _detect_bursts(cursor: CursorWrapper, events: list[int], latest: dict[int, d
             series[event][hour] = items
     growth: dict[int, float] = {}
     when = connection.ops.adapt_datetimefield_value
-    found_rows = []
+    found_rows: list[list[Any]] = []
     for event in events:
         for rule in bursts.RULES:
             found = bursts.measure(series[event], latest[event], rule)

@@ -68,7 +68,9 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def connect() -> None:
     for app_label in _AUDITED_APPS:
         for model in apps.get_app_config(app_label).get_models():
-            if model is AuditEntry:
+            # Bookkeeping rows (a source's fetch state, per-day counters) set
+            # ``audit_exempt``: logging them would bury the entries people need.
+            if model is AuditEntry or getattr(model, "audit_exempt", False):
                 continue
             uid = f"audit-{model._meta.label}"
             pre_save.connect(_pre_save, sender=model, dispatch_uid=uid + "-pre")

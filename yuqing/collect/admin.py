@@ -14,7 +14,15 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from yuqing.collect.models import ApiToken, CredibilityTier, ImportRun, Item, Source
+from yuqing.collect.models import (
+    ApiToken,
+    CredibilityTier,
+    FetchRun,
+    HostPolicy,
+    ImportRun,
+    Item,
+    Source,
+)
 
 
 @admin.register(CredibilityTier)
@@ -24,10 +32,21 @@ class CredibilityTierAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ("name", "platform", "kind", "unit", "tier", "region", "enabled")
+    """Sources are managed on their own pages (with checked settings and a test fetch);
+    the admin is for the rare fix by hand."""
+
+    list_display = ("name", "platform", "kind", "unit", "tier", "region", "schedule", "enabled")
     list_filter = ("platform", "kind", "enabled", "tier")
     search_fields = ("name", "url")
     autocomplete_fields = ("unit",)
+
+
+@admin.register(HostPolicy)
+class HostPolicyAdmin(admin.ModelAdmin):
+    """Faster (or slower) collection from one host: an office's own site, a partner."""
+
+    list_display = ("host", "delay_ms", "concurrency", "note")
+    search_fields = ("host", "note")
 
 
 @admin.register(ApiToken)
@@ -90,3 +109,12 @@ class ImportRunAdmin(ReadOnlyAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(FetchRun)
+class FetchRunAdmin(ReadOnlyAdmin):
+    list_display = ("started_at", "source", "outcome", "requests", "not_modified", "skipped",
+                    "inserted", "updated", "rejected")
+    list_filter = ("outcome",)
+    list_select_related = ("source",)
+    date_hierarchy = "started_at"

@@ -32,6 +32,8 @@ class SourceKind(models.TextChoices):
     RSS = "rss", _("RSS / Atom feed")
     WEB = "web", _("Web pages")
     API = "api", _("JSON API")
+    SITEMAP = "sitemap", _("Sitemap")
+    FOLDER = "folder", _("Watched folder")
     PUSH = "push", _("Push API")
     IMPORT = "import", _("File import")
     OTHER = "other", _("Other")
@@ -74,6 +76,20 @@ class Source(models.Model):
                              verbose_name=_("owning unit"))
     enabled = models.BooleanField(_("enabled"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    #: When a fetching source runs: see :mod:`yuqing.collect.sources.schedule`.
+    schedule = models.CharField(
+        _("schedule"), max_length=100, blank=True,
+        help_text=_("An interval such as 15m, 2h or 1d, or a cron line such as "
+                    "\"*/20 7-22 * * *\"; empty means the default for the kind."))
+    silent_after = models.DurationField(
+        _("silent after"), null=True, blank=True,
+        help_text=_("Warn when the source has produced nothing for this long; empty means "
+                    "twice the longest gap of the schedule, at least a day."))
+    obey_robots = models.BooleanField(
+        _("respect robots.txt"), default=True,
+        help_text=_("Turn off only for sites that allow yuqing explicitly."))
+    #: Connector settings (list URLs, selectors, field paths…), checked by the connector.
+    config = models.JSONField(_("connector settings"), default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -216,3 +232,169 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"import #{self.pk} {self.preset}"
+
+
+class HostPolicy(models.Model):
+    """Politeness for one host, instead of the defaults: an office's own site, or a partner
+    that allows faster collection. Shared by every source on that host."""
+
+    host = models.CharField(_("host"), max_length=255, unique=True,
+                            help_text=_("Host name, with :port when it is not the default."))
+    delay_ms = models.PositiveIntegerField(_("pause between requests (ms)"))
+    concurrency = models.PositiveSmallIntegerField(_("requests at once"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["host"]
+        verbose_name = _("host policy")
+        verbose_name_plural = _("host policies")
+
+    def __str__(self) -> str:
+        return self.host
+
+
+class RunOutcome(models.TextChoices):
+    OK = "ok", _("succeeded")
+    PARTIAL = "partial", _("succeeded with errors")
+    FAILED = "failed", _("failed")
+
+
+class SourceState(models.Model):
+    """Where collection of one source stands: its claim, due time, last outcome, cursor.
+
+    Written only by the collector, with queryset updates (never ``save()``), and kept apart
+    from :class:`Source` so that run bookkeeping never shows up as a user's edit.
+    """
+
+    #: Runtime bookkeeping, not a user's edit: not for the audit log.
+    audit_exempt = True
+
+    source = models.OneToOneField(Source, models.CASCADE, primary_key=True,
+                                  related_name="state")
+    created_at = models.DateTimeField(auto_now_add=True)
+    #: ``None``: due at once.
+    next_due = models.DateTimeField(null=True, blank=True)
+    #: Set while a run holds the source; the claim, compared again when the run ends.
+    running_since = models.DateTimeField(null=True, blank=True)
+    #: Touched while a run makes progress; a claim whose heartbeat stopped may be re-taken.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_outcome = models.CharField(max_length=8, choices=RunOutcome.choices, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    #: Failed runs in a row.
+    failures = models.PositiveIntegerField(default=0)
+    #: The connector's own memory between runs (folder offsets, paging state).
+    cursor = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("source state")
+        verbose_name_plural = _("source states")
+
+    def __str__(self) -> str:
+        return f"state of source #{self.source_id}"
+
+
+class FetchRun(models.Model):
+    """One collection run of one source: what it fetched, stored and ran into."""
+
+    audit_exempt = True
+
+    source = models.ForeignKey(Source, models.CASCADE, related_name="runs",
+                               verbose_name=_("source"))
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"))
+    outcome = models.CharField(_("outcome"), max_length=8, choices=RunOutcome.choices)
+    requests = models.PositiveIntegerField(_("requests"), default=0)
+    not_modified = models.PositiveIntegerField(_("not modified"), default=0)
+    #: Links left alone because an earlier run had already fetched them.
+    skipped = models.PositiveIntegerField(_("already seen"), default=0)
+    bytes = models.PositiveBigIntegerField(_("bytes"), default=0)
+    inserted = models.PositiveIntegerField(_("new"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    repeats = models.PositiveIntegerField(_("repeats"), default=0)
+    #: Why the run failed, in words; empty unless it did.
+    error = models.TextField(_("error"), blank=True)
+    #: ``[{"url", "message", "level"}]``: pages that failed, warnings (capped).
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["source", "-started_at"], name="fetchrun_source_time")]
+        verbose_name = _("collection run")
+        verbose_name_plural = _("collection runs")
+
+    def __str__(self) -> str:
+        return f"run #{self.pk} of source #{self.source_id}"
+
+
+class UrlKind(models.TextChoices):
+    #: A feed, list page or sitemap: fetched every run, conditionally.
+    PAGE = "page", _("page")
+    #: An article: fetched once.
+    ARTICLE = "article", _("article")
+
+
+class UrlStatus(models.TextChoices):
+    OK = "ok", _("collected")
+    EMPTY = "empty", _("no article found")
+    FAILED = "failed", _("failed")
+
+
+class UrlState(models.Model):
+    """What one source knows about one URL: validators for conditional GET, and whether an
+    article was already fetched (so it is never fetched again)."""
+
+    audit_exempt = True
+
+    source = models.ForeignKey(Source, models.CASCADE, related_name="+")
+    #: SHA-1 of the normalised URL: a short, fixed-size unique key.
+    key = models.CharField(max_length=40)
+    url = models.CharField(max_length=2000)
+    kind = models.CharField(max_length=8, choices=UrlKind.choices)
+    status = models.CharField(max_length=8, choices=UrlStatus.choices, default=UrlStatus.OK)
+    #: Failed fetches of an article; it is given up after a few.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    first_seen = models.DateTimeField()
+    #: Last time the URL was linked or fetched; memory unused for long is pruned.
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "key"], name="urlstate_key")]
+        verbose_name = _("URL state")
+        verbose_name_plural = _("URL states")
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class SourceDay(models.Model):
+    """Per source and (local) day: new items and runs — "items per day" and "last new item"
+    for every source, pushed and imported ones included, without counting the item table.
+
+    Items are counted inside each item write's transaction (an ingest after-write hook), so
+    the figures cannot drift from what was stored.
+    """
+
+    audit_exempt = True
+
+    source = models.ForeignKey(Source, models.CASCADE, related_name="+")
+    day = models.DateField()
+    items = models.PositiveIntegerField(default=0)
+    last_item_at = models.DateTimeField(null=True, blank=True)
+    runs = models.PositiveIntegerField(default=0)
+    failed_runs = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "day"], name="sourceday_day")]
+        verbose_name = _("source day")
+        verbose_name_plural = _("source days")
+
+    def __str__(self) -> str:
+        return f"source #{self.source_id} on {self.day}"

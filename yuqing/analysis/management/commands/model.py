@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from yuqing.analysis.models import LabelCorrection
 from yuqing.analysis.tone.datasets import (
     FORMATS,
     Columns,
@@ -29,7 +30,6 @@ from yuqing.analysis.tone.metrics import evaluate
 from yuqing.analysis.tone.model import TextClassifier
 from yuqing.analysis.tone.registry import lexicon_model
 from yuqing.analysis.tone.store import ModelNotFound, load, metadata, versions
-from yuqing.analysis.models import LabelCorrection
 from yuqing.analysis.tone.training import train_files
 
 
