@@ -14,16 +14,20 @@ from django.db import transaction
 from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce, TruncHour
 
+from yuqing.analysis.context import KEYWORDS_PER_EVENT, user_words
+from yuqing.analysis.events import EventConfig, top_terms
+from yuqing.analysis.events.vectors import add_scaled, story_vector
 from yuqing.analysis.heat import event_scores
 from yuqing.analysis.models import Event, EventHour, ItemAnalysis, LabelCorrection, Story, Tone
 from yuqing.analysis.runner import mark_changed
+from yuqing.analysis.text.keywords import candidates, load_idf
+from yuqing.analysis.text.normalise import normalise_many
+from yuqing.analysis.text.segment import Segmenter
 from yuqing.analysis.tone.labels import EMOTION_LABELS, TONE_LABELS
 from yuqing.audit.models import Action
 from yuqing.audit.record import record
 from yuqing.collect.models import Item
 from yuqing.orgs.models import User
-
-CENTROID_TERMS = 50
 
 
 class AnalysisActionError(ValueError):
@@ -77,15 +81,28 @@ def recount(event_ids: Iterable[int]) -> None:
             last_seen=t["last"], stories=stories.get(pk, 0), heat=hot, risk=risky)
 
 
-def _combined(a: Event, b: Event) -> dict[str, float]:
-    total: dict[str, float] = {}
-    for event in (a, b):
-        weight = max(event.items, 1)
-        for term, value in event.centroid.items():
-            total[term] = total.get(term, 0.0) + weight * float(value)
-    norm = sum(v * v for v in total.values()) ** 0.5 or 1.0
-    strongest = sorted(total.items(), key=lambda tv: (-tv[1], tv[0]))[:CENTROID_TERMS]
-    return {t: v / norm for t, v in strongest}
+def head_terms(story_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The words the pipeline would use for each story (its head item's own words)."""
+    heads = dict(Item.objects.filter(pk__in=list(story_ids)).values_list("pk", "text"))
+    segmenter = Segmenter(user_words())
+    norms = normalise_many(list(heads.values()))
+    words = segmenter.cut_many([n.own_content or n.content for n in norms])
+    return {pk: candidates(w) for pk, w in zip(heads, words, strict=True)}
+
+
+def _moved_centroids(source: Event, target: Event | None,
+                     terms: dict[int, list[str]]) -> tuple[dict[str, float], dict[str, float]]:
+    """Take the moved stories' vectors out of ``source`` and add them to ``target``, the way
+    the event index builds centroids (sums of unit TF-IDF vectors)."""
+    idf = load_idf()
+    config = EventConfig()
+    source_centroid = dict(source.centroid)
+    target_centroid = dict(target.centroid) if target is not None else {}
+    for words in terms.values():
+        vector = story_vector(words, idf, idf.default, config.story_terms)
+        source_centroid = add_scaled(source_centroid, vector, -1.0, config.centroid_terms)
+        target_centroid = add_scaled(target_centroid, vector, 1.0, config.centroid_terms)
+    return source_centroid, target_centroid
 
 
 def merge_events(user: User, source: Event, target: Event) -> Event:
@@ -97,7 +114,8 @@ def merge_events(user: User, source: Event, target: Event) -> Event:
     with transaction.atomic():
         Story.objects.filter(event=source).update(event=target)
         ItemAnalysis.objects.filter(event=source).update(event=target)
-        target.centroid = _combined(source, target)
+        target.centroid = add_scaled(target.centroid, source.centroid, 1.0,
+                                     EventConfig().centroid_terms)
         target.save(update_fields=["centroid"])
         Event.objects.filter(merged_into=source).update(merged_into=target)
         source.merged_into = target
@@ -117,14 +135,18 @@ def move_stories(user: User, source: Event, story_ids: Iterable[int],
         raise AnalysisActionError("choose at least one story of this event")
     if target is not None and (target.pk == source.pk or target.merged_into_id is not None):
         raise AnalysisActionError("choose another, unmerged event")
+    ids = [s.pk for s in stories]
+    source_centroid, target_centroid = _moved_centroids(source, target, head_terms(ids))
     with transaction.atomic():
         if target is None:
             target = Event.objects.create(
                 title=(title.strip() or source.title)[:200], title_locked=bool(title.strip()),
-                centroid=source.centroid, keywords=source.keywords,
                 first_seen=min(s.first_seen for s in stories),
                 last_seen=max(s.last_seen for s in stories))
-        ids = [s.pk for s in stories]
+        for event, centroid in ((source, source_centroid), (target, target_centroid)):
+            event.centroid = centroid
+            event.keywords = top_terms(event, KEYWORDS_PER_EVENT)
+            event.save(update_fields=["centroid", "keywords"])
         Story.objects.filter(id__in=ids).update(event=target, pinned=True)
         ItemAnalysis.objects.filter(story_id__in=ids).update(event=target)
         recount([source.pk, target.pk])
