@@ -117,6 +117,9 @@ def run_once(texts: list[str], count: int) -> dict[str, float]:
                 importer.plan([stream], "generic", Options(mapping=MAPPING)), source)
             ingest = time.perf_counter() - started
             runner.invalidate()
+            workers = runner._text_workers()  # started before timing, as in `yuqing run`
+            if workers is not None:
+                workers.warm(runner._context().model_names())
             started, cpu_started = time.perf_counter(), time.process_time()
             summary = runner.analyse_pending()
             analysis = time.perf_counter() - started
@@ -148,6 +151,8 @@ def main() -> None:
     parser.add_argument("--items", type=int, nargs="+", default=[100_000])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="YUQING_ANALYSIS_WORKERS: text-stage worker processes")
     opts = parser.parse_args()
     if len(opts.items) > 1:
         # Each size in its own process: a fresh database and a fair memory peak.
@@ -155,7 +160,8 @@ def main() -> None:
         for count in opts.items:
             out = subprocess.run(
                 [sys.executable, __file__, "--items", str(count), "--data", str(opts.data),
-                 "--json"], check=True, capture_output=True, text=True).stdout.splitlines()
+                 "--workers", str(opts.workers), "--json"],
+                check=True, capture_output=True, text=True).stdout.splitlines()
             print("\n".join(out[:-1]), flush=True)
             totals[count] = json.loads(out[-1])["total_s"]
         small, large = min(totals), max(totals)
@@ -163,7 +169,9 @@ def main() -> None:
               f"for {large / small:.0f}x the items")
         return
     texts = _read_texts(opts.data)
-    print(f"{len(texts):,} real texts; stream at {PER_HOUR:,} items per hour of data time")
+    os.environ["YUQING_ANALYSIS_WORKERS"] = str(opts.workers)
+    print(f"{len(texts):,} real texts; stream at {PER_HOUR:,} items per hour of data time; "
+          f"{opts.workers} text-stage workers")
     with tempfile.TemporaryDirectory() as data_dir:
         _setup(Path(data_dir))
         result = run_once(texts, opts.items[0])

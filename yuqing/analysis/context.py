@@ -77,6 +77,11 @@ class Context:
                     known[sid] = other[story]
         return known
 
+    def model_names(self) -> tuple[str, str]:
+        """Which tone and emotion models label this context's batches."""
+        return (f"{self.tone.name}:{self.tone.version}",
+                f"{self.emotion.name}:{self.emotion.version}")
+
     def top_terms(self, state: EventState) -> list[str]:
         return top_terms(state, KEYWORDS_PER_EVENT)
 
@@ -126,12 +131,19 @@ def user_words() -> list[str | tuple[str, int]]:
     return load_user_dictionary(path) if path.is_file() else []
 
 
-def build(generation: int) -> Context:
-    """A fresh context matching the database at ``generation``."""
+def build(generation: int, *, with_state: bool = True) -> Context:
+    """A fresh context matching the database at ``generation``.
+
+    ``with_state=False`` leaves the story and event indexes empty and reads nothing from the
+    database: what a worker process running only the text stages needs.
+    """
     idf = load_idf()
     stories = StoryIndex()
-    _rebuild_stories(stories)
-    events, redirects = _rebuild_events(idf)
+    if with_state:
+        _rebuild_stories(stories)
+        events, redirects = _rebuild_events(idf)
+    else:
+        events, redirects = EventIndex(EventConfig(idf=idf, default_idf=idf.default)), {}
     return Context(
         stories=stories, events=events, tone=get_classifier(Task.TONE),
         emotion=get_classifier(Task.EMOTION), segmenter=Segmenter(user_words()),

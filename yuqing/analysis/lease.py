@@ -39,7 +39,7 @@ def release(holder: str) -> None:
 
 
 def generation() -> int:
-    return PipelineState.objects.values_list("generation", flat=True).get(id=1)
+    return PipelineState.objects.get_or_create(id=1)[0].generation
 
 
 def bump() -> int:

@@ -232,10 +232,12 @@ class Save:
         return batch
 
 
-STAGES: Sequence[Stage] = (
-    Normalise(), Segment(), Keywords(), ToneAndEmotion(), Region(), Stories(), Events(),
-    Score(), Save(),
-)
+#: Stages that read only the item and the (static) text context: they may run in worker
+#: processes while the main process saves the previous batch (``YUQING_ANALYSIS_WORKERS``).
+TEXT_STAGES: Sequence[Stage] = (Normalise(), Segment(), Keywords(), ToneAndEmotion(), Region())
+#: Stages that read and change what earlier batches left: always in the pipeline's process.
+STATE_STAGES: Sequence[Stage] = (Stories(), Events(), Score(), Save())
+STAGES: Sequence[Stage] = (*TEXT_STAGES, *STATE_STAGES)
 
 
 def run(batch: Batch, stages: Sequence[Stage] = STAGES,

@@ -30,10 +30,13 @@ def enqueue(cursor: CursorWrapper, ids: Sequence[int], now: datetime) -> None:
         [(pk, stamp) for pk in ids])
 
 
-def next_ids(limit: int) -> list[int]:
-    """The oldest ``limit`` queued item ids (by id, which is arrival order)."""
-    return list(Pending.objects.filter(error="").order_by("item_id")
-                .values_list("item_id", flat=True)[:limit])
+def next_ids(limit: int, after: int | None = None) -> list[int]:
+    """The oldest ``limit`` queued item ids (by id, which is arrival order), optionally only
+    those after ``after`` (the batch being saved while this one is prepared)."""
+    pending = Pending.objects.filter(error="")
+    if after is not None:
+        pending = pending.filter(item_id__gt=after)
+    return list(pending.order_by("item_id").values_list("item_id", flat=True)[:limit])
 
 
 def fail(item_id: int, error: str) -> None:

@@ -13,10 +13,12 @@ one bad item never blocks the rest and nothing is lost.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import traceback
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,13 +30,15 @@ from django.utils import timezone
 from yuqing.analysis import context, lease, queue
 from yuqing.analysis.hooks import run_after_analysis
 from yuqing.analysis.models import PipelineState
-from yuqing.analysis.pipeline import Batch, Record, run
+from yuqing.analysis.pipeline import STAGES, STATE_STAGES, Batch, Record, run
+from yuqing.analysis.workers import TextWorkers
 from yuqing.collect.models import Item
 
 logger = logging.getLogger(__name__)
 
 _cache_lock = threading.Lock()
 _cache: context.Context | None = None
+_workers: TextWorkers | None = None
 #: CPU seconds per stage since the process started (``bench/pipeline.py`` prints them).
 STAGE_CPU: dict[str, float] = {}
 
@@ -64,6 +68,22 @@ def invalidate() -> None:
     _cache = None
 
 
+def _text_workers() -> TextWorkers | None:
+    global _workers
+    count = settings.YUQING_ANALYSIS_WORKERS
+    if count and _workers is None:
+        _workers = TextWorkers(count)
+        atexit.register(_close_workers)
+    return _workers
+
+
+def _close_workers() -> None:
+    global _workers
+    if _workers is not None:
+        _workers.close()
+        _workers = None
+
+
 def _time(published: datetime | None, collected: datetime) -> datetime:
     return published or collected
 
@@ -81,13 +101,17 @@ def load_records(ids: Sequence[int]) -> list[Record]:
     ]
 
 
-def _commit(ids: Sequence[int]) -> int:
-    """Analyse ``ids`` in one transaction; returns how many items were analysed."""
+def _commit(ids: Sequence[int], prepared: list[Record] | None = None) -> int:
+    """Analyse ``ids`` in one transaction; returns how many items were analysed.
+
+    ``prepared``: the records with the text stages already run (by the workers).
+    """
     ctx = _context()
     with transaction.atomic():
-        records = load_records(ids)
+        records = load_records(ids) if prepared is None else prepared
         if records:
-            batch = run(Batch(records=records, context=ctx), cpu_seconds=STAGE_CPU)
+            batch = run(Batch(records=records, context=ctx),
+                        STAGES if prepared is None else STATE_STAGES, cpu_seconds=STAGE_CPU)
             run_after_analysis(batch)
         missing = set(ids) - {r.id for r in records}
         if missing:  # deleted meanwhile; their queue rows went with them
@@ -101,9 +125,9 @@ def _commit(ids: Sequence[int]) -> int:
     return len(records)
 
 
-def _batch(ids: Sequence[int], summary: Summary) -> None:
+def _batch(ids: Sequence[int], summary: Summary, prepared: list[Record] | None = None) -> None:
     try:
-        summary.analysed += _commit(ids)
+        summary.analysed += _commit(ids, prepared)
         return
     except Exception:
         invalidate()
@@ -128,17 +152,55 @@ def analyse_pending(*, max_batches: int | None = None, batch_size: int | None = 
         return summary
     try:
         with _cache_lock:
+            workers = _text_workers()
             while max_batches is None or summary.batches < max_batches:
                 ids = queue.next_ids(size)
                 if not ids:
                     break
-                _batch(ids, summary)
-                summary.batches += 1
+                if workers is None:
+                    _batch(ids, summary)
+                    summary.batches += 1
+                else:
+                    _overlapped(workers, ids, size, summary, holder, max_batches)
                 if not lease.acquire(holder):  # lapsed (a very slow batch): stop cleanly
                     break
     finally:
         lease.release(holder)
     return summary
+
+
+def _prepared(futures: list[Future[tuple[list[Record], dict[str, float]]]]) -> list[Record] | None:
+    """The workers' records of one batch, or None if a worker failed (the batch then runs
+    inline, where a failing item is found and parked)."""
+    records: list[Record] = []
+    try:
+        for future in futures:
+            part, cpu = future.result()
+            records.extend(part)
+            for name, seconds in cpu.items():
+                STAGE_CPU[name] = STAGE_CPU.get(name, 0.0) + seconds
+    except Exception:
+        logger.exception("text stages failed in a worker; running the batch inline")
+        return None
+    return records
+
+
+def _overlapped(workers: TextWorkers, ids: list[int], size: int, summary: Summary,
+                holder: str, max_batches: int | None) -> None:
+    """Run batches with the next batch's text stages in the workers while this one saves."""
+    models = _context().model_names()
+    futures = workers.submit(load_records(ids), models)
+    while True:
+        more = max_batches is None or summary.batches + 1 < max_batches
+        following = queue.next_ids(size, after=ids[-1]) if more else []
+        next_futures = workers.submit(load_records(following), models) if following else []
+        _batch(ids, summary, _prepared(futures))
+        summary.batches += 1
+        if not following or not lease.acquire(holder):
+            for future in next_futures:
+                future.cancel()
+            return
+        ids, futures = following, next_futures
 
 
 def mark_changed() -> None:
