@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,19 @@ class NotifyConfig(AppConfig):
     name = "yuqing.notify"
     label = "notify"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from yuqing.notify import conf, worker
+        from yuqing.server.scheduler import register as register_job
+        from yuqing.web.nav import NavEntry
+        from yuqing.web.nav import register as nav
+
+        conf.check()  # a malformed YUQING_NOTIFY_* stops start-up, not the first alert
+        nav(NavEntry(_("Notifications"), "notify:list", "notifications.view", order=50))
+        nav(NavEntry(_("Delivery channels"), "notify:channels:list", "channels.manage",
+                     order=92))
+        # Every second, and woken in between: a queued alert should leave within a second.
+        # The timeout frees the job's claim if its process died mid-run.
+        register_job("notify-deliver", timedelta(seconds=1), worker.run,
+                     timeout=timedelta(minutes=1))
+        register_job("notify-housekeeping", timedelta(hours=6), worker.housekeeping)
