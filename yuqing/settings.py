@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "yuqing.notify",
     "yuqing.alerts",
     "yuqing.cases",
+    "yuqing.search",
+    "yuqing.reports",
     "yuqing.web",
     "yuqing.server",
     "yuqing.demo",

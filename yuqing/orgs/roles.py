@@ -42,6 +42,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "cases.open": frozenset({Role.ADMIN, Role.ANALYST}),
     "cases.handle": frozenset({Role.ADMIN, Role.ANALYST, Role.HANDLER}),
     "cases.manage": frozenset({Role.ADMIN}),
+    "search.use": ALL,
+    "dashboard.view": ALL,
+    "reports.view": ALL,
+    "reports.generate": frozenset({Role.ADMIN, Role.ANALYST, Role.REPORTER}),
+    "reports.manage": frozenset({Role.ADMIN, Role.ANALYST}),
     "audit.view": frozenset({Role.ADMIN}),
     "orgs.manage": frozenset({Role.ADMIN}),
 }

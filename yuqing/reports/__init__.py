@@ -1,0 +1,1 @@
+"""Dashboard and reports upward: daily bulletin, flash report, weekly report, event analysis."""
