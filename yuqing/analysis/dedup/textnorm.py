@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 __all__ = [
     "BOILERPLATE_REPOSTS",
+    "EMOTICON_RE",
+    "HASHTAG_RE",
     "MatchText",
     "RepostChain",
     "collapse_whitespace",
@@ -54,9 +56,9 @@ _LINK_WORDS = r"网页链接|O网页链接|查看图片"
 
 _URL_RE = re.compile(_URL)
 _MENTION_RE = re.compile(_MENTION)
-_EMOTICON_RE = re.compile(_EMOTICON)
+EMOTICON_RE = re.compile(_EMOTICON)
 _VIDEO_CARD_RE = re.compile(_VIDEO_CARD)
-_HASHTAG_RE = re.compile(r"#[^#\n]{1,60}#")
+HASHTAG_RE = re.compile(r"#[^#\n]{1,60}#")
 _LINK_WORDS_RE = re.compile(_LINK_WORDS)
 _TRUNCATION_RE = re.compile(r"(?:\.\.\.|…|⋯)?\s*(?:展开全文|收起全文)\s*[a-zA-Z]?\s*$")
 _CHAIN_RE = re.compile(r"//\s*@([^:：\s/]{1,30})\s*[:：]?")
@@ -93,7 +95,7 @@ def strip_mentions(text: str) -> str:
 
 def strip_emoticons(text: str) -> str:
     """Remove bracketed Weibo emoticons such as ``[哈哈]`` or ``[doge]``."""
-    return _EMOTICON_RE.sub("", text)
+    return EMOTICON_RE.sub("", text)
 
 
 def strip_hashtags(text: str) -> str:
@@ -106,7 +108,7 @@ def strip_hashtags(text: str) -> str:
     """
     if "#" not in text:
         return text
-    return _HASHTAG_RE.sub("", text)
+    return HASHTAG_RE.sub("", text)
 
 
 def strip_decorations(text: str) -> str:
@@ -125,7 +127,7 @@ def strip_decorations(text: str) -> str:
     if "@" in text:
         text = _MENTION_RE.sub("", text)
     if "[" in text:
-        text = _EMOTICON_RE.sub("", text)
+        text = EMOTICON_RE.sub("", text)
     return text
 
 

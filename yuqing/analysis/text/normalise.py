@@ -38,9 +38,9 @@ from pathlib import Path
 import opencc
 
 from yuqing.analysis.dedup.textnorm import (
-    _EMOTICON_RE,
-    _HASHTAG_RE,
     BOILERPLATE_REPOSTS,
+    EMOTICON_RE,
+    HASHTAG_RE,
     split_repost_chain,
     strip_decorations,
     strip_truncation,
@@ -48,10 +48,8 @@ from yuqing.analysis.dedup.textnorm import (
 
 __all__ = ["EMOJI_RE", "EMOTICON_RE", "HASHTAG_RE", "Normalised", "normalise", "normalise_many"]
 
-#: Weibo's bracketed emoticons (``[哈哈]``, ``[doge]``): the story matcher's pattern.
-EMOTICON_RE = _EMOTICON_RE
-#: ``#话题#`` hashtags: the story matcher's pattern.
-HASHTAG_RE = _HASHTAG_RE
+# Weibo's bracketed emoticons (``[哈哈]``) and ``#话题#`` hashtags: the story matcher's
+# patterns, shared so both stages see the same features.
 
 # Emoji.  A pictograph of the supplementary planes, or a BMP symbol that is drawn as emoji by
 # default (⌚ ☕ ⚡ ✅ ❌ ⭐...) or that Chinese posts use as one (❤ ♥ ☺ ✌ ☀ ❄ ✈), or any BMP
