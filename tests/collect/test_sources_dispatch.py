@@ -180,7 +180,7 @@ def test_run_records_are_not_audited_but_stored_items_are(site: SiteServer,
     before = AuditEntry.objects.count()
     dispatch.run_now(source)
     entries = list(AuditEntry.objects.order_by("pk")[before:])
-    assert [(e.action, e.model) for e in entries] == [("import", "collect.Source")]
+    assert [(e.action, e.model) for e in entries] == [("collect", "collect.Source")]
     assert entries[0].details["inserted"] == 3
 
 

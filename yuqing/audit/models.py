@@ -16,6 +16,8 @@ class Action(models.TextChoices):
     EXPORT = "export", _("export")
     LOGIN = "login", _("login")
     LOGOUT = "logout", _("logout")
+    VIEW = "view", _("view")
+    COLLECT = "collect", _("collect")
 
 
 class AuditEntry(models.Model):

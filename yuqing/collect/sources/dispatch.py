@@ -216,7 +216,7 @@ def _finish(source: Source, claimed_at: datetime, started: datetime,
     SourceState.objects.filter(pk=source.pk, running_since=claimed_at).update(**fields)
     counters.count_run(source.pk, failed=outcome == RunOutcome.FAILED, now=now)
     if tally.inserted or tally.updated:
-        record(Action.IMPORT, obj=source, details={
+        record(Action.COLLECT, obj=source, details={
             "collected": source.kind, "run": fetch_run.pk, "outcome": outcome,
             **tally.as_dict()})
     return fetch_run
