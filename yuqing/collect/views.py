@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from yuqing.analysis.display import item_panel
 from yuqing.audit.models import Action
 from yuqing.audit.record import record
+from yuqing.cases.api import linked_cases
 from yuqing.collect.forms import ItemFilterForm
 from yuqing.collect.models import Item
 from yuqing.orgs.models import User
@@ -72,6 +73,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "children": children[:DETAIL_CHILDREN],
         "children_total": children.count(),
         **item_panel(user, item),
+        "can_open_case": user.has_role_perm("cases.open"),
+        "cases": linked_cases(user, item=item)[:20],
     }
     return render(request, "collect/item_detail.html", context)
 
