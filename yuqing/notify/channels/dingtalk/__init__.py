@@ -1,0 +1,5 @@
+"""DingTalk (钉钉) custom group robots."""
+
+from yuqing.notify.channels.dingtalk.transport import TRANSPORT
+
+__all__ = ["TRANSPORT"]
