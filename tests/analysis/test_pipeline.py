@@ -218,3 +218,16 @@ def test_worker_processes_give_the_same_results(
     assert [r[3:] for r in parallel["items"]] == [r[3:] for r in inline["items"]]
     assert len(parallel["events"]) == len(inline["events"])
     assert [e[1:8] for e in parallel["events"]] == [e[1:8] for e in inline["events"]]
+
+
+def test_reanalysed_item_that_changes_tone_and_event_is_not_parked(source: Source) -> None:
+    _ingest(source, [("t1", "东湖街道幸福小区停水三天，物业不管，居民非常愤怒，太差劲了", START),
+                     ("t2", "东湖街道幸福小区停水三天，物业不管，居民非常愤怒，太糟糕了", START)])
+    runner.analyse_pending()
+    _ingest(source, [("t1", "周末体育中心演唱会非常精彩，观众开心极了，感谢主办方", START)])
+    summary = runner.analyse_pending()
+    assert (summary.analysed, summary.failed) == (1, 0)
+    assert not Pending.objects.exists()
+    before = _snapshot()
+    recount(Event.objects.values_list("id", flat=True))
+    assert _snapshot()["hours"] == before["hours"]

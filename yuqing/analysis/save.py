@@ -189,6 +189,10 @@ def _upsert_stories(cursor: CursorWrapper, batch: Batch,
                            "WHERE id = %s", [change, story])
             continue
         lo, hi = span[story]
+        if change < 0:  # the story exists (items left it); an insert would fail its CHECK
+            cursor.execute(f"UPDATE {table} SET {_q('items')} = {_q('items')} + %s "
+                           "WHERE id = %s", [change, story])
+            continue
         rows.append([story, event_of[story], False, change, when(lo), when(hi)])
     if rows:
         cursor.executemany(sql, rows)
@@ -262,8 +266,23 @@ def _upsert_hours(cursor: CursorWrapper, hours: dict[tuple[int, datetime], _Even
     sql = (f"INSERT INTO {table} ({_q('event_id')}, {_q('hour')}, "
            + ", ".join(_q(c) for c in counters) + ") VALUES (%s, %s, %s, %s, %s, %s) "
            f"ON CONFLICT ({_q('event_id')}, {_q('hour')}) DO UPDATE SET {adds}")
-    cursor.executemany(sql, [[event, when(hour), d.items, d.negative, d.neutral, d.positive]
-                             for (event, hour), d in sorted(hours.items())])
+    # A row is inserted only when every count is ≥ 0: the database checks the CHECK
+    # constraints of the row to insert before it resolves the conflict (SQLite does), so
+    # an hour that loses items is changed with a plain UPDATE — it exists, its items were
+    # counted there.
+    grow, shrink = [], []
+    for (event, hour), d in sorted(hours.items()):
+        counts = [d.items, d.negative, d.neutral, d.positive]
+        if min(counts) >= 0:
+            grow.append([event, when(hour), *counts])
+        else:
+            shrink.append([*counts, event, when(hour)])
+    if grow:
+        cursor.executemany(sql, grow)
+    if shrink:
+        sets = ", ".join(f"{_q(c)} = {_q(c)} + %s" for c in counters)
+        cursor.executemany(f"UPDATE {table} SET {sets} WHERE {_q('event_id')} = %s AND "
+                           f"{_q('hour')} = %s", shrink)
 
 
 def _refresh_events(cursor: CursorWrapper, batch: Batch, touched: set[int],

@@ -34,8 +34,8 @@ class RumoursConfig(AppConfig):
         register("rumours-backfill", timedelta(minutes=1), backfill.backfill,
                  timeout=timedelta(minutes=30))
         for model in (Debunk, Variant):
-            post_save.connect(_base_changed, sender=model, dispatch_uid=f"rumours-{model}-save")
-            post_delete.connect(_base_changed, sender=model,
-                                dispatch_uid=f"rumours-{model}-delete")
-        nav(NavEntry(_("Rumour matches"), "rumours:match-list", "rumours.view", order=25))
+            uid = f"rumours-{model.__name__}"
+            post_save.connect(_base_changed, sender=model, dispatch_uid=f"{uid}-save")
+            post_delete.connect(_base_changed, sender=model, dispatch_uid=f"{uid}-delete")
+        nav(NavEntry(_("Rumour matches"), "rumours:matches:list", "rumours.view", order=25))
         nav(NavEntry(_("Rumour base"), "rumours:debunk-list", "rumours.view", order=26))
