@@ -24,5 +24,5 @@ class AlertsConfig(AppConfig):
         register("alerts-escalate", jobs.ESCALATE_EVERY, jobs.escalate, timeout=timeout)
         register("alerts-silent", jobs.SILENT_EVERY, jobs.check_silent_sources, timeout=timeout)
         nav(NavEntry(_("Alerts"), "alerts:alert-list", "alerts.view", order=5))
-        nav(NavEntry(_("Monitoring schemes"), "alerts:scheme-list", "schemes.manage", order=30))
-        nav(NavEntry(_("Alert rules"), "alerts:rule-list", "rules.manage", order=31))
+        nav(NavEntry(_("Monitoring schemes"), "alerts:schemes:list", "schemes.manage", order=30))
+        nav(NavEntry(_("Alert rules"), "alerts:rules:list", "rules.manage", order=31))

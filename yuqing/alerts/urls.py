@@ -1,18 +1,27 @@
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from yuqing.alerts import views
+
+# Schemes and rules in their own namespaces, so that the menu highlights their entries (and
+# not "Alerts") on their pages.
+schemes = ([
+    path("", views.scheme_list, name="list"),
+    path("new/", views.scheme_create, name="create"),
+    path("<int:pk>/", views.scheme_edit, name="edit"),
+    path("<int:pk>/delete/", views.scheme_delete, name="delete"),
+], "schemes")
+rules = ([
+    path("", views.rule_list, name="list"),
+    path("new/", views.rule_create, name="create"),
+    path("<int:pk>/", views.rule_edit, name="edit"),
+    path("<int:pk>/delete/", views.rule_delete, name="delete"),
+], "rules")
 
 app_name = "alerts"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.alert_list, name="alert-list"),
     path("<int:pk>/", views.alert_detail, name="alert-detail"),
     path("<int:pk>/ack/", views.alert_ack, name="alert-ack"),
-    path("schemes/", views.scheme_list, name="scheme-list"),
-    path("schemes/new/", views.scheme_create, name="scheme-create"),
-    path("schemes/<int:pk>/", views.scheme_edit, name="scheme-edit"),
-    path("schemes/<int:pk>/delete/", views.scheme_delete, name="scheme-delete"),
-    path("rules/", views.rule_list, name="rule-list"),
-    path("rules/new/", views.rule_create, name="rule-create"),
-    path("rules/<int:pk>/", views.rule_edit, name="rule-edit"),
-    path("rules/<int:pk>/delete/", views.rule_delete, name="rule-delete"),
+    path("schemes/", include(schemes)),
+    path("rules/", include(rules)),
 ]
