@@ -98,7 +98,7 @@ ROOT_URLCONF = "yuqing.urls"
 WSGI_APPLICATION = "yuqing.wsgi.application"
 AUTH_USER_MODEL = "orgs.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "collect:item-list"
+LOGIN_REDIRECT_URL = "reports:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 TEMPLATES = [
@@ -162,7 +162,8 @@ STATIC_ROOT = env_path("YUQING_STATIC_ROOT", DATA_DIR / "static")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 #: Front-end libraries come from npm at build time (package.json); nothing is fetched at run time.
 VENDOR_DIR = env_path("YUQING_VENDOR_DIR", REPO_DIR / "node_modules")
-STATICFILES_DIRS = [("vendor/htmx", VENDOR_DIR / "htmx.org" / "dist")]
+STATICFILES_DIRS = [("vendor/htmx", VENDOR_DIR / "htmx.org" / "dist"),
+                    ("vendor/chartjs", VENDOR_DIR / "chart.js" / "dist")]
 WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True

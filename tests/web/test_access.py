@@ -29,8 +29,8 @@ def test_login_page_logs_in(client: Client, make_user: Callable[..., User],
     assert client.get(reverse("login")).status_code == 200
     response = client.post(reverse("login"), {"username": "li", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("collect:item-list")
-    assert client.get(reverse("collect:item-list")).status_code == 200
+    assert response["Location"] == reverse("reports:dashboard")
+    assert client.get(reverse("reports:dashboard")).status_code == 200
 
 
 def test_logout_is_a_post(login: Login, units: dict[str, Unit]) -> None:

@@ -30,6 +30,7 @@ from yuqing.collect.models import Item
 from yuqing.orgs.models import User
 from yuqing.orgs.roles import Role
 from yuqing.orgs.scope import unit_filter
+from yuqing.reports import eventpage
 from yuqing.web.htmx import render_results
 from yuqing.web.permissions import require_perm
 
@@ -85,6 +86,7 @@ def _event_context(request: HttpRequest, event: Event) -> dict[str, Any]:
         "merge_form": MergeForm(),
         "rename_form": RenameForm(initial={"title": event.title}),
         "move_form": MoveForm(story_choices=[(s.pk, str(s.pk)) for s in stories]),
+        "insight": eventpage.insight(user, event),
     }
 
 

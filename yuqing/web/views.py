@@ -5,5 +5,5 @@ from django.shortcuts import redirect
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The item list is every role's starting point."""
-    return redirect("collect:item-list")
+    """The unit's dashboard is every role's starting point."""
+    return redirect("reports:dashboard")

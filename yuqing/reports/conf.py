@@ -1,0 +1,20 @@
+"""Settings of the dashboard and reports (``YUQING_*`` environment variables), read when used
+so that a test or a reloaded env file takes effect at once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from yuqing.env import env_int
+
+
+def dashboard_refresh_seconds() -> int:
+    """How often an open dashboard reloads its panels (HTMX polling)."""
+    return env_int("YUQING_DASHBOARD_REFRESH_SECONDS", 60, minimum=10, maximum=3600)
+
+
+def rollup_every() -> timedelta:
+    """How often the hourly counts behind the dashboard and reports catch up with analysed
+    items: the longest the dashboard lags behind the analysis."""
+    return timedelta(seconds=env_int("YUQING_REPORTS_ROLLUP_SECONDS", 30, minimum=5,
+                                     maximum=3600))

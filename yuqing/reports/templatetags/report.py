@@ -1,0 +1,54 @@
+"""Tags of report templates (built into their engine, see :mod:`yuqing.reports.documents`).
+
+``{% chart "key" "caption" %}`` places a chart; ``{{ post|cite }}`` the link to the item a
+statement comes from; ``{{ n|zh_number }}`` writes a number in Chinese (（一）, 二、).
+
+Charts are referenced as ``chart:key`` and resolved by each format: embedded images in HTML,
+fetched from memory by WeasyPrint, pictures in DOCX.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def chart(context: template.Context, key: str, caption: str = "") -> SafeString:
+    """The chart ``key`` of the report with ``caption`` (else its title); nothing when the
+    report has no such chart or nothing to draw in it."""
+    spec = (context.get("charts") or {}).get(key)
+    if spec is None or spec.empty:
+        return SafeString("")
+    caption = caption or spec.title
+    return format_html('<figure class="chart"><img src="chart:{}" alt="{}">'
+                       "<figcaption>{}</figcaption></figure>", key, caption, caption)
+
+
+@register.filter
+def cite(value: Any) -> SafeString:
+    """``[#123]`` linking to the item a post or quote comes from."""
+    item_id = getattr(value, "item_id", None)
+    url = getattr(value, "url", "")
+    if item_id is None or not url:
+        return SafeString("")
+    return format_html('<a class="cite" href="{}">[#{}]</a>', url, item_id)
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+@register.filter
+def zh_number(value: int) -> str:
+    """1 → 一, 12 → 十二, 20 → 二十 (section and item numbers of a Chinese document)."""
+    n = int(value)
+    if not 0 < n < 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    return ((_DIGITS[tens] if tens > 1 else "") + ("十" if tens else "")
+            + (_DIGITS[ones] if ones else ""))
