@@ -74,7 +74,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "children_total": children.count(),
         **item_panel(user, item),
         "can_open_case": user.has_role_perm("cases.open"),
-        "cases": linked_cases(user, item=item)[:20],
+        "cases": linked_cases(user, item=item.pk)[:20],
     }
     return render(request, "collect/item_detail.html", context)
 
