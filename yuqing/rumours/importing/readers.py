@@ -92,6 +92,10 @@ class _BadJson:
     message: str
 
 
+#: The longest field a rumour-base CSV may hold (an explanation is a few thousand characters).
+MAX_CSV_FIELD = 100_000
+
+
 def _csv(text: str) -> list[Row]:
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
@@ -102,6 +106,11 @@ def _csv(text: str) -> list[Row]:
     start = reader.line_num + 1
     try:
         for record in reader:
+            # Checked here, not left to the csv module: its field limit is process-wide and
+            # other importers raise it.
+            if any(len(value or "") > MAX_CSV_FIELD for value in record.values()
+                   if isinstance(value, str)):
+                raise csv.Error(f"a field longer than {MAX_CSV_FIELD} characters")
             rows.append(Row(start, record))
             start = reader.line_num + 1
     except csv.Error as exc:
