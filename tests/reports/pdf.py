@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pypdfium2
 from PIL import Image
 
@@ -28,5 +29,6 @@ def colour_pixels(image: Image.Image, colour: str, tolerance: int = 24) -> int:
     """Pixels within ``tolerance`` of ``colour`` (``#rrggbb``) on every channel."""
     target = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
     rgb = image.convert("RGB")
-    return sum(1 for pixel in rgb.getdata()
-               if all(abs(a - b) <= tolerance for a, b in zip(pixel, target, strict=True)))
+    pixels = np.asarray(rgb, dtype=np.int16)
+    close = np.abs(pixels - np.array(target, dtype=np.int16)) <= tolerance
+    return int(close.all(axis=-1).sum())
