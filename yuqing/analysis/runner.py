@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
+import time
 import traceback
 from collections.abc import Sequence
 from concurrent.futures import Future
@@ -112,7 +113,9 @@ def _commit(ids: Sequence[int], prepared: list[Record] | None = None) -> int:
         if records:
             batch = run(Batch(records=records, context=ctx),
                         STAGES if prepared is None else STATE_STAGES, cpu_seconds=STAGE_CPU)
+            started = time.process_time()
             run_after_analysis(batch)
+            STAGE_CPU["hooks"] = STAGE_CPU.get("hooks", 0.0) + time.process_time() - started
         missing = set(ids) - {r.id for r in records}
         if missing:  # deleted meanwhile; their queue rows went with them
             logger.debug("%d queued items no longer exist", len(missing))
