@@ -1,5 +1,6 @@
-"""Search over collected items and the query language it shares with monitoring schemes.
+"""Search over collected items, and the query language it shares with monitoring schemes.
 
-A plain package, not a Django app: :mod:`yuqing.search.query` is a pure library (parser,
-matcher) that the alerts and search apps build on.
+:mod:`yuqing.search.query` is a pure library (parser, matcher) that the alerts app builds on
+too; the rest is the search app: one interface (:mod:`.engine`) over an embedded tantivy
+index or PostgreSQL (:mod:`.backends`), kept in step with the database by :mod:`.indexing`.
 """
