@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.utils import translation
 
 from tests.notify.receivers import Receiver
 from yuqing.notify import conf, wakeup, worker
@@ -51,3 +53,11 @@ def make_channel(units: dict[str, Unit]) -> Callable[..., Channel]:
                                       **fields)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _english(client: Client, settings: object) -> Iterator[None]:
+    """These tests read English messages; the interface defaults to Chinese."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # type: ignore[attr-defined]
+    with translation.override("en"):
+        yield

@@ -4,12 +4,13 @@ trend — stored through the ingest pipeline, analysed by the real pipeline, rol
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from django.utils import timezone
+from django.test import Client
+from django.utils import timezone, translation
 
 from yuqing.analysis import runner
 from yuqing.analysis.models import ItemAnalysis
@@ -121,3 +122,11 @@ def world(units: dict[str, Unit], make_user: Callable[..., User]) -> World:
                  analyst=make_user("wangfang", Role.ANALYST, units["district"]),
                  street_b_viewer=make_user("viewer-b", Role.VIEWER, units["street_b"]),
                  items=items)
+
+
+@pytest.fixture(autouse=True)
+def _english(client: Client, settings: object) -> Iterator[None]:
+    """These tests read English messages; the interface defaults to Chinese."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # type: ignore[attr-defined]
+    with translation.override("en"):
+        yield

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.utils import translation
 
 from yuqing.analysis import runner
 from yuqing.collect.ingest import pipeline as ingest
@@ -74,3 +76,11 @@ def analyse(ingest_items: Callable[..., list[int]]) -> Callable[..., list[int]]:
         return ids
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _english(client: Client, settings: object) -> Iterator[None]:
+    """These tests read English messages; the interface defaults to Chinese."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # type: ignore[attr-defined]
+    with translation.override("en"):
+        yield
