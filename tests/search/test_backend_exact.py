@@ -116,11 +116,11 @@ FILTERS: list[tuple[Filters, Callable[[IndexDoc], bool]]] = [
 ]
 
 
-@pytest.fixture(params=["embedded", "postgres"])
+@pytest.fixture(params=["embedded", pytest.param("postgres", marks=pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the PostgreSQL backend runs when the tests run on PostgreSQL"))])
 def backend(request: pytest.FixtureRequest, tmp_path: Path, db: None) -> Iterator[Backend]:
     if request.param == "postgres":
-        if connection.vendor != "postgresql":
-            pytest.skip("the PostgreSQL backend runs when the tests run on PostgreSQL")
         chosen: Backend = PostgresBackend()
     else:
         chosen = EmbeddedBackend(tmp_path / "index", writer_mb=16)
