@@ -71,6 +71,10 @@ def test_dashboard_event_and_daily_report(live_server: Any, world: World,
     base = live_server.url
     page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="en-US",
                             accept_downloads=True)
+    # The interface follows only the language cookie (Chinese by default); this test reads
+    # English labels, as a user who chose English would see them.
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en",
+                               "url": base}])
     violations: list[str] = []
     page.on("console", lambda msg: violations.append(msg.text)
             if "Content Security Policy" in msg.text else None)
@@ -102,7 +106,8 @@ def test_dashboard_event_and_daily_report(live_server: Any, world: World,
     page.select_option("select[name=unit]", "district")
     page.fill("input[name=day]", world.day.isoformat())
     page.click("form.report-form button[type=submit]")
-    expect(page.locator("h1.report-title")).to_contain_text("daily bulletin")
+    # A report is titled when generated, in the office's language.
+    expect(page.locator("h1.report-title")).to_contain_text("舆情日报")
     expect(page.frame_locator("iframe.report-frame").locator("p.masthead")) \
         .to_have_text("舆情日报")
     pdf = pages(download(page, "pdf"))

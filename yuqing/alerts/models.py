@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yuqing.analysis.models import Burst, Event
 from yuqing.collect.models import Item, Source
+from yuqing.generations import random_start
 from yuqing.orgs.models import Unit
 
 
@@ -72,7 +73,7 @@ class MatcherState(models.Model):
     audit_exempt = True
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    generation = models.PositiveBigIntegerField(default=0)
+    generation = models.PositiveBigIntegerField(default=random_start)
 
     def __str__(self) -> str:
         return f"scheme generation {self.generation}"

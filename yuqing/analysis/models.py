@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yuqing.collect.models import Item
+from yuqing.generations import random_start
 
 
 class Tone(models.TextChoices):
@@ -226,7 +227,7 @@ class PipelineState(models.Model):
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    generation = models.PositiveBigIntegerField(default=0)
+    generation = models.PositiveBigIntegerField(default=random_start)
     holder = models.CharField(max_length=100, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     last_run_at = models.DateTimeField(null=True, blank=True)

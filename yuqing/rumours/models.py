@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yuqing.collect.models import Item
+from yuqing.generations import random_start
 
 
 class Verdict(models.TextChoices):
@@ -162,7 +163,7 @@ class BaseState(models.Model):
     audit_exempt = True
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    generation = models.PositiveBigIntegerField(default=0)
+    generation = models.PositiveBigIntegerField(default=random_start)
 
     def __str__(self) -> str:
         return f"debunk base generation {self.generation}"
