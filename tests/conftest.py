@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from yuqing.collect.models import CredibilityTier, Source
+from yuqing.collect.tiers import ensure_default_tiers
 from yuqing.orgs.actions import create_user, ensure_unit
 from yuqing.orgs.models import Unit, User
 from yuqing.orgs.roles import Role
@@ -52,6 +53,7 @@ def admin_user(make_user: Callable[..., User]) -> User:
 
 @pytest.fixture
 def source(units: dict[str, Unit]) -> Source:
+    ensure_default_tiers()  # gone if a transactional test with available_apps flushed them
     return Source.objects.create(
         name="滨江发布", platform="weibo", kind="account", unit=units["district"],
         tier=CredibilityTier.objects.get(code="government"), region="滨江区",

@@ -30,10 +30,9 @@ CHROMIUM_ARGS = [
 ]
 
 # The live server runs in another thread against the real test database, so the test must
-# commit its data (transaction=True). available_apps makes the flush afterwards leave an empty
-# database (no post_migrate re-creating content types), which is what a later test with
-# serialized_rollback needs to restore its snapshot; a serialized_rollback of our own would
-# instead break whenever a plain transactional test ran before this one.
+# commit its data (transaction=True). available_apps makes the flush afterwards skip
+# post_migrate; fixtures that need the default credibility tiers create them again
+# (``ensure_default_tiers`` in the ``source`` fixture).
 pytestmark = [pytest.mark.browser,
               pytest.mark.django_db(transaction=True,
                                     available_apps=list(settings.INSTALLED_APPS))]

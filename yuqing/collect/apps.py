@@ -10,11 +10,16 @@ class CollectConfig(AppConfig):
     verbose_name = _("Collection")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from yuqing.collect.ingest.hooks import after_write
         from yuqing.collect.sources import counters, dispatch
+        from yuqing.collect.tiers import ensure_default_tiers
         from yuqing.server.scheduler import register as register_job
         from yuqing.web.nav import NavEntry, register
 
+        post_migrate.connect(ensure_default_tiers, sender=self,
+                             dispatch_uid="collect-default-tiers")
         register(NavEntry(_("Items"), "collect:item-list", "items.view", order=10))
         register(NavEntry(_("Sources"), "collect:sources:list", "sources.view", order=20))
         # Claims due sources; the runs go to collection threads (or, later, to workers).
