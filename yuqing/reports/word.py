@@ -25,33 +25,21 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph
-from lxml import etree
 from lxml import html as lxml_html
+
+from yuqing.web.wordfonts import declare_fallbacks, set_fonts
 
 MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
 SUBHEADING_FONT = "楷体"
 BODY_FONT = "仿宋"
-LATIN_FONT = "Times New Roman"
-FALLBACK_FONT = "WenQuanYi Zen Hei"
 TITLE_PT, BODY_PT, TABLE_PT, NOTE_PT, MASTHEAD_PT = 22, 16, 10.5, 12, 36
 LINE_PT = 28
 TEXT_WIDTH_MM = 156
 RED = RGBColor(0xC0, 0x00, 0x00)
 LINK = RGBColor(0x1D, 0x5F, 0xB8)
 _CONTAINERS = {"div", "section", "header", "footer", "article", "main", "body", "html"}
-
-
-def _fonts(r_pr: Any, east_asian: str) -> None:
-    """Latin text in Times New Roman, Chinese in ``east_asian``; theme fonts removed (the
-    default styles use them, and they would win)."""
-    fonts = r_pr.get_or_add_rFonts()
-    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(theme), None)
-    fonts.set(qn("w:ascii"), LATIN_FONT)
-    fonts.set(qn("w:hAnsi"), LATIN_FONT)
-    fonts.set(qn("w:eastAsia"), east_asian)
 
 
 def _styles(doc: DocxDocument) -> None:
@@ -64,7 +52,7 @@ def _styles(doc: DocxDocument) -> None:
         style.font.color.rgb = RGBColor(0, 0, 0)
         style.font.bold = False
         style.font.italic = False
-        _fonts(style.element.get_or_add_rPr(), font)
+        set_fonts(style.element.get_or_add_rPr(), font)
         layout = style.paragraph_format
         layout.space_before = layout.space_after = Pt(0)
         layout.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -81,21 +69,6 @@ def _styles(doc: DocxDocument) -> None:
         parent = border.getparent()
         if parent is not None:
             parent.remove(border)
-
-
-def _font_table(doc: DocxDocument) -> None:
-    """Declare the Chinese fonts with WenQuanYi Zen Hei as their alternative name (python-docx
-    has no API for the font table; its part is rewritten)."""
-    part = next(p for p in doc.part.package.iter_parts()
-                if str(p.partname) == "/word/fontTable.xml")
-    root = etree.fromstring(part.blob)
-    for name in (TITLE_FONT, HEADING_FONT, SUBHEADING_FONT, BODY_FONT):
-        root.append(parse_xml(
-            f'<w:font {nsdecls("w")} w:name="{name}"><w:altName w:val="{FALLBACK_FONT}"/>'
-            '<w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/>'
-            "</w:font>"))
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                standalone=True)
 
 
 def _page_numbers(doc: DocxDocument) -> None:
@@ -187,7 +160,7 @@ def _paragraph(doc: DocxDocument, element: Any) -> None:
         layout.line_spacing = Pt(MASTHEAD_PT * 1.4)
         _inline(paragraph, element, size=MASTHEAD_PT, color=RED)
         for run in paragraph.runs:
-            _fonts(run._r.get_or_add_rPr(), TITLE_FONT)
+            set_fonts(run._r.get_or_add_rPr(), TITLE_FONT)
         return
     if "issue-line" in classes:
         # Issuer at the left margin, date at the right one, over the masthead's red rule.
@@ -293,7 +266,8 @@ def render(title: str, body: str, images: dict[str, bytes]) -> bytes:
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     _styles(doc)
-    _font_table(doc)
+    declare_fallbacks(doc, dict.fromkeys((TITLE_FONT, HEADING_FONT, SUBHEADING_FONT,
+                                          BODY_FONT)))
     _page_numbers(doc)
     doc.core_properties.title = title
     root = lxml_html.fragment_fromstring(body, create_parent="div")

@@ -15,37 +15,22 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
-from docx.oxml.text.font import CT_RPr
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 from docx.table import _Cell
-from lxml import etree
 
 from yuqing.cases.transmittal.content import Sheet
+from yuqing.web.wordfonts import declare_fallbacks, set_fonts
 
 MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BODY_FONT = "仿宋"
 HEADING_FONT = "黑体"
-LATIN_FONT = "Times New Roman"
-FALLBACK_FONT = "WenQuanYi Zen Hei"
 #: 二号 title, 三号 subject, 小四 headings, 五号 text, 小五 tables (Chinese sizes in points), as
 #: in the PDF: at these sizes the cut texts of :mod:`.content` fit one page.
 TITLE_PT, SUBJECT_PT, HEADING_PT, BODY_PT, TABLE_PT = 22, 16, 12, 10.5, 9
 #: Panose and charset (0x86: GB2312) of the two Chinese fonts, as Word itself writes them.
 _FONT_ENTRIES = {BODY_FONT: "02010609060101010101", HEADING_FONT: "02010609060101010101"}
-
-
-def _set_fonts(r_pr: CT_RPr, east_asian: str) -> None:
-    """Latin text in Times New Roman, Chinese in ``east_asian``; theme fonts (which the default
-    heading styles use and which would win) removed."""
-    fonts = r_pr.get_or_add_rFonts()
-    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(theme), None)
-    fonts.set(qn("w:ascii"), LATIN_FONT)
-    fonts.set(qn("w:hAnsi"), LATIN_FONT)
-    fonts.set(qn("w:eastAsia"), east_asian)
 
 
 def _styles(doc: DocxDocument) -> None:
@@ -59,7 +44,7 @@ def _styles(doc: DocxDocument) -> None:
         style.font.color.rgb = RGBColor(0, 0, 0)
         style.font.bold = False
         style.font.italic = False
-        _set_fonts(style.element.get_or_add_rPr(), font)
+        set_fonts(style.element.get_or_add_rPr(), font)
         style.paragraph_format.space_before = Pt(6 if name == "Heading 1" else 0)
         style.paragraph_format.space_after = Pt(2)
         style.paragraph_format.line_spacing = 1.2
@@ -73,30 +58,13 @@ def _styles(doc: DocxDocument) -> None:
             parent.remove(border)
 
 
-def _font_table(doc: DocxDocument) -> None:
-    """Declare 仿宋 and 黑体 with WenQuanYi Zen Hei as their alternative name.
-
-    python-docx has no API for the font table; its part is kept as bytes, rewritten here.
-    """
-    part = next(p for p in doc.part.package.iter_parts()
-                if str(p.partname) == "/word/fontTable.xml")
-    root = etree.fromstring(part.blob)
-    for name, panose in _FONT_ENTRIES.items():
-        root.append(parse_xml(
-            f'<w:font {nsdecls("w")} w:name="{name}"><w:altName w:val="{FALLBACK_FONT}"/>'
-            f'<w:panose1 w:val="{panose}"/><w:charset w:val="86"/><w:family w:val="modern"/>'
-            '<w:pitch w:val="fixed"/></w:font>'))
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                standalone=True)
-
-
 def _cell(cell: _Cell, text: str, *, bold: bool = False, size: float = TABLE_PT) -> None:
     paragraph = cell.paragraphs[0]
     run = paragraph.add_run(text)
     run.font.size = Pt(size)
     run.font.bold = bold
     if bold:
-        _set_fonts(run._r.get_or_add_rPr(), HEADING_FONT)
+        set_fonts(run._r.get_or_add_rPr(), HEADING_FONT)
     paragraph.paragraph_format.space_after = Pt(0)
 
 
@@ -119,7 +87,7 @@ def render(sheet: Sheet) -> bytes:
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     _styles(doc)
-    _font_table(doc)
+    declare_fallbacks(doc, _FONT_ENTRIES)
     doc.core_properties.title = sheet.title
     doc.core_properties.subject = sheet.heading
 
