@@ -18,14 +18,17 @@ from yuqing.orgs.models import User
 from yuqing.orgs.scope import unit_filter
 
 
-def _local_midnight(day: date) -> datetime:
+def local_midnight(day: date) -> datetime:
     """Dates are typed in the office's time zone, not UTC."""
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-class ItemFilterForm(forms.Form):
-    q = forms.CharField(label=_("Text contains"), required=False, max_length=200,
-                        widget=forms.TextInput(attrs={"type": "search"}))
+class ItemFilterFields(forms.Form):
+    """Period, platform, source and tier: the filters every list of items offers.
+
+    Only sources of the user's units are offered (and accepted).
+    """
+
     date_from = forms.DateField(label=_("From"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False,
@@ -37,10 +40,12 @@ class ItemFilterForm(forms.Form):
     tier = forms.ModelChoiceField(label=_("Credibility tier"),
                                   queryset=CredibilityTier.objects.all(), required=False,
                                   empty_label=_("All tiers"), to_field_name="code")
+    #: The text box of each subclass comes first.
+    field_order = ["q"]
 
     def __init__(self, data: Any, *, user: User) -> None:
         super().__init__(data)
-        # Only sources the user may see are offered (and accepted).
+        self.user = user
         source_field = self.fields["source"]
         assert isinstance(source_field, forms.ModelChoiceField)
         source_field.queryset = Source.objects.filter(unit_filter(user))
@@ -52,15 +57,20 @@ class ItemFilterForm(forms.Form):
             self.add_error("date_to", _("The end date is before the start date."))
         return cleaned
 
+
+class ItemFilterForm(ItemFilterFields):
+    q = forms.CharField(label=_("Text contains"), required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search"}))
+
     def apply(self, items: QuerySet[Item]) -> QuerySet[Item]:
         """Narrow ``items`` by the valid filters; an invalid field is ignored, not guessed."""
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
         if text := data.get("q", "").strip():
             items = items.filter(Q(title__icontains=text) | Q(text__icontains=text))
         if start := data.get("date_from"):
-            items = items.filter(published_at__gte=_local_midnight(start))
+            items = items.filter(published_at__gte=local_midnight(start))
         if end := data.get("date_to"):
-            items = items.filter(published_at__lt=_local_midnight(end + timedelta(days=1)))
+            items = items.filter(published_at__lt=local_midnight(end + timedelta(days=1)))
         if platform := data.get("platform"):
             items = items.filter(platform=platform)
         if source := data.get("source"):

@@ -8,17 +8,16 @@ keeps its position, for the page to point at.
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yuqing.alerts.models import Scheme
 from yuqing.analysis.models import Event, Tone
 from yuqing.analysis.region import CITY_LEVEL_PROVINCES, load_divisions
-from yuqing.collect.models import CredibilityTier, Platform, Source
+from yuqing.collect.forms import ItemFilterFields, local_midnight
 from yuqing.orgs.models import User
 from yuqing.orgs.roles import Role
 from yuqing.orgs.scope import unit_filter
@@ -31,11 +30,6 @@ __all__ = ["SearchForm"]
 MAX_QUERY = 5000
 #: Scope of a user who belongs to no unit: no unit has this id, so nothing is found.
 NO_UNIT = 0
-
-
-def _local_midnight(day: date) -> datetime:
-    """Dates are typed in the office's time zone, not UTC."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 @functools.cache
@@ -58,7 +52,7 @@ def city_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     return groups
 
 
-class SearchForm(forms.Form):
+class SearchForm(ItemFilterFields):
     q = forms.CharField(
         label=_("Query"), required=False, max_length=MAX_QUERY, strip=False,
         help_text=_("Words are found as written (新冠肺炎 finds exactly the posts containing "
@@ -66,17 +60,6 @@ class SearchForm(forms.Form):
                     "title: text: region: platform: tier: tone:"),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off",
                                       "spellcheck": "false"}))
-    date_from = forms.DateField(label=_("From"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
-    platform = forms.ChoiceField(label=_("Platform"), required=False,
-                                 choices=[("", _("All platforms")), *Platform.choices])
-    source = forms.ModelChoiceField(label=_("Source"), queryset=Source.objects.none(),
-                                    required=False, empty_label=_("All sources"))
-    tier = forms.ModelChoiceField(label=_("Credibility tier"),
-                                  queryset=CredibilityTier.objects.all(), required=False,
-                                  empty_label=_("All tiers"), to_field_name="code")
     tone = forms.ChoiceField(label=_("Tone"), required=False,
                              choices=[("", _("All tones")), *Tone.choices])
     scheme = forms.ModelChoiceField(label=_("Monitoring scheme"), queryset=Scheme.objects.none(),
@@ -89,17 +72,14 @@ class SearchForm(forms.Form):
         (Sort.HEAT.value, _("Heat"))])
 
     def __init__(self, data: Any, *, user: User) -> None:
-        super().__init__(data)
-        self.user = user
+        super().__init__(data, user=user)
         #: ``(position, message)`` of a query that does not parse.
         self.query_error: tuple[int, str] | None = None
         self.tree: Node | None = None
         fields = self.fields
-        source_field, scheme_field = fields["source"], fields["scheme"]
-        assert isinstance(source_field, forms.ModelChoiceField)
+        scheme_field = fields["scheme"]
         assert isinstance(scheme_field, forms.ModelChoiceField)
         # Only what the user may see is offered, and accepted.
-        source_field.queryset = Source.objects.filter(unit_filter(user))
         scheme_field.queryset = Scheme.objects.filter(unit_filter(user))
         province, city = fields["province"], fields["city"]
         assert isinstance(province, forms.ChoiceField) and isinstance(city, forms.ChoiceField)
@@ -118,13 +98,6 @@ class SearchForm(forms.Form):
                     params={"message": error.message, "position": error.position + 1},
                     code=error.code) from None
         return query
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return cleaned
 
     # -- what the form asks for ---------------------------------------------------------------
 
@@ -170,8 +143,8 @@ class SearchForm(forms.Form):
 
         return Filters(
             scope=self.scope(),
-            since=_local_midnight(start) if start else None,
-            until=_local_midnight(end + timedelta(days=1)) if end else None,
+            since=local_midnight(start) if start else None,
+            until=local_midnight(end + timedelta(days=1)) if end else None,
             platforms=one("platform"), tones=one("tone"), provinces=one("province"),
             cities=one("city"),
             sources=frozenset({source.pk}) if source else frozenset(),
