@@ -27,7 +27,7 @@ DATAFOUNTAIN = Path("ncov_weibo_2020_datafountain") / "nCov_10k_test.csv"
 HASHTAG_DAYS = Path("covid19_weibo_hashtag_days")
 
 
-def _setup(data_dir: Path, batch: int | None) -> None:
+def setup(data_dir: Path, batch: int | None) -> None:
     """Point Django at an empty data directory, then migrate and create the root unit."""
     os.environ["YUQING_DATA_DIR"] = str(data_dir)
     os.environ.pop("DATABASE_URL", None)
@@ -47,7 +47,7 @@ def _setup(data_dir: Path, batch: int | None) -> None:
     ensure_unit("bench", "基准测试单位")
 
 
-def _peak_mb() -> float:
+def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
@@ -73,7 +73,7 @@ def _import(label: str, groups: list[tuple[str, list[Path]]]) -> tuple[float, in
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(f"{label}: {read} rows in {seconds:.2f} s = {read / seconds:,.0f} items/s "
           f"(CPU {cpu:.2f} s = {read / cpu:,.0f} items/CPU-s); "
-          f"peak RSS so far {_peak_mb():.0f} MB")
+          f"peak RSS so far {peak_mb():.0f} MB")
     return seconds, read
 
 
@@ -113,7 +113,7 @@ def main() -> None:
                         help="rows per batch (default: YUQING_IMPORT_BATCH)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="yuqing-bench-") as tmp:
-        _setup(Path(tmp), args.batch)
+        setup(Path(tmp), args.batch)
         groups = [
             ("datafountain-weibo", [args.data / DATAFOUNTAIN]),
             ("weibo-hashtag-days", sorted((args.data / HASHTAG_DAYS).glob("*.csv"))),
@@ -125,13 +125,13 @@ def main() -> None:
 
         print(f"items in the database: {Item.objects.count()}")
         if args.rows:
-            peak_before = _peak_mb()
+            peak_before = peak_mb()
             big = _write_synthetic(args.data / DATAFOUNTAIN, Path(tmp) / "synthetic.csv",
                                    args.rows)
             print(f"synthetic file: {args.rows} rows, {big.stat().st_size / 2**20:.0f} MiB")
             _import("synthetic", [("datafountain-weibo", [big])])
             print(f"peak RSS {peak_before:.0f} MB before the synthetic import, "
-                  f"{_peak_mb():.0f} MB after")
+                  f"{peak_mb():.0f} MB after")
 
 
 if __name__ == "__main__":

@@ -25,13 +25,14 @@ import io
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from ingest import peak_mb, setup  # the same set-up as the ingest benchmark
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data"
@@ -80,26 +81,6 @@ def write_stream(texts: list[str], count: int, path: Path, seed: int = 7) -> Non
                 recent.pop(0)
 
 
-def _setup(data_dir: Path) -> None:
-    os.environ["YUQING_DATA_DIR"] = str(data_dir)
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "yuqing.settings"
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from yuqing.orgs.actions import ensure_unit
-
-    ensure_unit("bench", "基准测试单位")
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def run_once(texts: list[str], count: int) -> dict[str, float]:
     from yuqing.analysis import runner
     from yuqing.audit.context import acting
@@ -131,7 +112,7 @@ def run_once(texts: list[str], count: int) -> dict[str, float]:
     result = {
         "items": count, "ingest_s": ingest, "analysis_s": analysis, "total_s": total,
         "ingest_per_s": count / ingest, "analysis_per_s": summary.analysed / analysis,
-        "end_to_end_per_s": count / total, "peak_rss_mb": _peak_mb(),
+        "end_to_end_per_s": count / total, "peak_rss_mb": peak_mb(),
         "stories": Story.objects.count(), "events": Event.objects.count(),
     }
     cpu = "  ".join(f"{name} {1e6 * seconds / count:.0f}"
@@ -140,7 +121,7 @@ def run_once(texts: list[str], count: int) -> dict[str, float]:
           f"{1e6 * analysis_cpu / count:.0f} µs CPU, {1e6 * analysis / count:.0f} µs wall")
     print(f"{count:>9,} items: ingest {ingest:7.1f} s ({count / ingest:8,.0f}/s)  "
           f"analysis {analysis:7.1f} s ({summary.analysed / analysis:8,.0f}/s)  "
-          f"end-to-end {count / total:8,.0f} items/s  peak RSS {_peak_mb():,.0f} MB  "
+          f"end-to-end {count / total:8,.0f} items/s  peak RSS {peak_mb():,.0f} MB  "
           f"stories {result['stories']:,}  events {result['events']:,}", flush=True)
     return result
 
@@ -173,7 +154,7 @@ def main() -> None:
     print(f"{len(texts):,} real texts; stream at {PER_HOUR:,} items per hour of data time; "
           f"{opts.workers} text-stage workers")
     with tempfile.TemporaryDirectory() as data_dir:
-        _setup(Path(data_dir))
+        setup(Path(data_dir), None)
         result = run_once(texts, opts.items[0])
     if opts.json:
         print(json.dumps(result))
