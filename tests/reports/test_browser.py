@@ -95,6 +95,8 @@ def test_dashboard_event_and_daily_report(live_server: Any, world: World,
 
     # The top event, with its curves.
     page.select_option("select[name=hours]", "72")
+    # Wait for the swap: the 24-hour table (where the fire leads) is there until then.
+    expect(page.locator(".dash-asof")).to_contain_text("last 72 hours")
     page.click("table.top-events tbody tr:first-child a")
     expect(page.locator("h1.event-title")).to_contain_text("幸福小区停水")
     page.wait_for_function(CHARTS_DRAWN, arg=3)
