@@ -15,15 +15,21 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min
+from django.utils import timezone
 
+from yuqing.analysis import queue
+from yuqing.analysis.actions import recount
+from yuqing.analysis.models import Event, ItemAnalysis, Story
+from yuqing.analysis.runner import mark_changed
 from yuqing.audit.models import Action
 from yuqing.audit.record import record
 from yuqing.collect.ingest import pipeline, privacy
 from yuqing.collect.ingest.record import ItemRecord
 from yuqing.collect.models import CredibilityTier, Item, Source, SourceKind
 from yuqing.orgs.models import Unit
+from yuqing.reports import rollup
 
 SAMPLE = Path(__file__).with_name("sample_items.jsonl")
 #: Sites crawled page by page; every other platform is followed as accounts.
@@ -34,6 +40,8 @@ _WEB_PLATFORMS = frozenset({"news", "forum", "tieba"})
 class Loaded:
     total: int
     counts: Counter[str]
+    #: The demo's "now": the sample's times are counted back from it.
+    clock: datetime
 
 
 def read_sample(path: Path = SAMPLE) -> Iterator[dict[str, Any]]:
@@ -103,15 +111,53 @@ def load(units: dict[str, Unit], district: Unit) -> Loaded:
         if counts["inserted"] or counts["updated"]:
             record(Action.IMPORT, model=Item._meta.label, object_repr="demo sample items",
                    details=dict(counts))
-    return Loaded(total=len(rows), counts=counts)
+    return Loaded(total=len(rows), counts=counts, clock=clock)
+
+
+def _sample_sources() -> list[Source]:
+    names = {(r["platform"], r["source"]) for r in read_sample()}
+    return [s for s in Source.objects.all() if (s.platform, s.name) in names]
+
+
+def reanalyse() -> int:
+    """Queue the sample items already analysed for analysis again; returns how many.
+
+    Schemes, rules and debunk entries are checked against an item when it is analysed (the
+    after-analysis hooks), so content the demo adds to a database whose sample was analysed
+    before (by an older ``yuqing demo``) would otherwise match nothing until ``--reset``.
+    """
+    ids = list(ItemAnalysis.objects.filter(item__source__in=_sample_sources())
+               .values_list("item_id", flat=True))
+    if ids:
+        with transaction.atomic(), connection.cursor() as cursor:
+            queue.enqueue(cursor, ids, timezone.now())
+    return len(ids)
 
 
 def remove() -> int:
-    """Delete the demo's items and sources (``--reset``); returns how many items went."""
-    names = {(r["platform"], r["source"]) for r in read_sample()}
-    sources = [s for s in Source.objects.all() if (s.platform, s.name) in names]
+    """Delete the demo's items and sources (``--reset``); returns how many items went.
+
+    The analysis is taken back with them: events and stories made only of sample items are
+    deleted, events that also hold other items are recounted (with their dashboard hours),
+    and the running pipeline rebuilds its indexes. Otherwise reloaded items would join the
+    old events and every count would double.
+    """
+    sources = _sample_sources()
     items = Item.objects.filter(source__in=sources)
     count = items.count()
-    items.delete()
-    Source.objects.filter(pk__in=[s.pk for s in sources]).delete()
+    with transaction.atomic():
+        analysed = ItemAnalysis.objects.filter(item__in=items)
+        stories = set(analysed.values_list("story_id", flat=True))
+        events = set(analysed.exclude(event=None).values_list("event_id", flat=True))
+        shared = set(ItemAnalysis.objects.filter(event_id__in=events)
+                     .exclude(item__in=items).values_list("event_id", flat=True))
+        items.delete()
+        Source.objects.filter(pk__in=[s.pk for s in sources]).delete()
+        Story.objects.filter(id__in=stories).exclude(
+            id__in=ItemAnalysis.objects.values("story_id")).delete()
+        Event.objects.filter(id__in=events - shared).delete()
+        recount(shared)
+        for event in shared:
+            rollup.mark_event(event)
+        mark_changed()
     return count
