@@ -1,0 +1,45 @@
+"""Burst statistics: which hours fall in the observed period and in each baseline period."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from yuqing.analysis import bursts
+
+LATEST = datetime(2026, 11, 20, 15, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+
+
+def _by_walking(hourly: dict[datetime, int], start: datetime, end: datetime) -> int:
+    """The definition: every hour of [start, end) looked up one by one."""
+    total, hour = 0, start
+    while hour < end:
+        total += hourly.get(hour, 0)
+        hour += HOUR
+    return total
+
+
+def test_edges_of_the_hourly_rule() -> None:
+    rule = bursts.RULES[0]  # 1 h against the 12 h before
+    hourly = {LATEST: 40, LATEST - HOUR: 6, LATEST - 12 * HOUR: 6, LATEST - 13 * HOUR: 99,
+              LATEST + HOUR: 500}
+    found = bursts.measure(hourly, LATEST, rule)
+    assert found.observed == 40  # the hour after the latest is not counted
+    assert found.baseline_mean == 1.0  # 6 + 6 over 12 periods; 13 hours back is outside
+    assert (found.window_start, found.window_end) == (LATEST, LATEST + HOUR)
+    assert bursts.is_burst(found) and found.ratio == 40.0  # the mean is above the floor
+
+
+@given(st.dictionaries(st.integers(-24 * 16, 2), st.integers(0, 50), max_size=80),
+       st.sampled_from(bursts.RULES))
+def test_counts_match_an_hour_by_hour_walk(offsets: dict[int, int], rule: bursts.Rule) -> None:
+    hourly = {LATEST + k * HOUR: n for k, n in offsets.items()}
+    found = bursts.measure(hourly, LATEST, rule)
+    end = LATEST + HOUR
+    assert found.observed == _by_walking(hourly, end - rule.period, end)
+    baseline = [_by_walking(hourly, end - (k + 2) * rule.period, end - (k + 1) * rule.period)
+                for k in range(rule.baseline_periods)]
+    assert found.baseline_mean == sum(baseline) / rule.baseline_periods
