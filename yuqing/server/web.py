@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 
@@ -38,20 +38,25 @@ def public_url(host: str, port: int) -> str:
     return f"http://{host}:{port}/"
 
 
-def _stop(signum: int, frame: FrameType | None) -> None:
-    # waitress ends its loop, and lets requests in flight finish, on SystemExit.
-    raise SystemExit(0)
-
-
 @contextmanager
-def stop_on_signals() -> Iterator[None]:
-    """Turn SIGTERM (service managers, ``docker stop``) into the same clean exit as Ctrl-C."""
-    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+def stop_on_signals(stop: Callable[[], object] | None = None) -> Iterator[None]:
+    """Turn SIGTERM (service managers, ``docker stop``) into the same clean exit as Ctrl-C.
+
+    By default both raise ``SystemExit``; ``stop`` is called instead where a loop polls a
+    flag (the scheduler's main thread).
+    """
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if stop is None:
+            # waitress ends its loop, and lets requests in flight finish, on SystemExit.
+            raise SystemExit(0)
+        stop()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def serve(host: str, port: int, threads: int) -> None:
