@@ -22,6 +22,7 @@ from typing import Protocol
 from yuqing.analysis import heat
 from yuqing.analysis.context import Context
 from yuqing.analysis.dedup.stories import StoryItem
+from yuqing.analysis.dedup.textnorm import MatchText, match_text
 from yuqing.analysis.events import StoryDoc
 from yuqing.analysis.region import RegionMatch
 from yuqing.analysis.save import save
@@ -53,6 +54,8 @@ class Record:
     likes: int | None = None
     views: int | None = None
     norm: Normalised | None = None
+    #: The text the story index compares (see :class:`DedupText`).
+    match: MatchText | None = None
     tokens: list[str] = field(default_factory=list)
     #: Tokens that can carry meaning (no stop words, punctuation, numbers, emoticons).
     terms: list[str] = field(default_factory=list)
@@ -106,6 +109,19 @@ class Normalise:
         texts = [r.content for r in batch.records]
         for rec, norm in zip(batch.records, normalise_many(texts), strict=True):
             rec.norm = norm
+        return batch
+
+
+class DedupText:
+    """The text near-duplicates are compared on: links, @names, emoticons, hashtags and spaces
+    stripped, repost chain kept. A text stage so that worker processes prepare it; the story
+    stage, which must run in the pipeline's process, only compares."""
+
+    name = "dedup-text"
+
+    def run(self, batch: Batch) -> Batch:
+        for rec in batch.records:
+            rec.match = match_text(rec.content, fold=False)
         return batch
 
 
@@ -176,7 +192,8 @@ class Stories:
     name = "stories"
 
     def run(self, batch: Batch) -> Batch:
-        items = [StoryItem(r.id, r.content, r.time, r.parent_id) for r in batch.records]
+        items = [StoryItem(r.id, r.content, r.time, r.parent_id, r.match)
+                 for r in batch.records]
         result = batch.context.stories.add_batch(items)
         for rec, story in zip(batch.records, result.story_ids, strict=True):
             rec.story_id = story
@@ -234,7 +251,8 @@ class Save:
 
 #: Stages that read only the item and the (static) text context: they may run in worker
 #: processes while the main process saves the previous batch (``YUQING_ANALYSIS_WORKERS``).
-TEXT_STAGES: Sequence[Stage] = (Normalise(), Segment(), Keywords(), ToneAndEmotion(), Region())
+TEXT_STAGES: Sequence[Stage] = (Normalise(), DedupText(), Segment(), Keywords(), ToneAndEmotion(),
+                                Region())
 #: Stages that read and change what earlier batches left: always in the pipeline's process.
 STATE_STAGES: Sequence[Stage] = (Stories(), Events(), Score(), Save())
 STAGES: Sequence[Stage] = (*TEXT_STAGES, *STATE_STAGES)

@@ -55,13 +55,16 @@ class StoryItem:
 
     ``id`` is the post's integer key (the database primary key in the
     pipeline); ``published_at`` a datetime (naive ones are read as UTC);
-    ``parent_id`` the post it reposts or replies to, when known.
+    ``parent_id`` the post it reposts or replies to, when known; ``match`` its
+    :func:`match_text` with ``fold=False`` when the caller prepared it (the pipeline does, in
+    its worker processes), else it is computed here.
     """
 
     id: int
     text: str
     published_at: datetime
     parent_id: int | None = None
+    match: MatchText | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +188,7 @@ class StoryIndex:
                 node = ext[head] = uf.add((head_time, head))
             return node
 
-        texts = [match_text(it.text, fold=False) for it in new_items]
+        texts = [it.match or match_text(it.text, fold=False) for it in new_items]
         eligible = [i for i, t in enumerate(texts) if len(t.content) >= cfg.min_chars]
         sketch = self._sketch([texts[i].content for i in eligible])
         band_rows, store_rows = self._match_text(eligible, sketch, uf, ext_node, times)
