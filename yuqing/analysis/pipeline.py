@@ -60,6 +60,8 @@ class Record:
     #: Tokens that can carry meaning (no stop words, punctuation, numbers, emoticons).
     terms: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
+    #: TF-IDF vector of ``terms`` for event clustering (the events stage reads it).
+    vector: dict[str, float] | None = None
     tone: str = ""
     tone_score: float = 0.0
     emotion: str = ""
@@ -141,16 +143,20 @@ class Segment:
 
 
 class Keywords:
-    """Top TF-IDF words per item (jieba's IDF table, stop words removed)."""
+    """Top TF-IDF words per item (jieba's IDF table, stop words removed), and the TF-IDF
+    vector the events stage compares — computed here, in the worker processes, rather than
+    in the events stage, which must run in the pipeline's process."""
 
     name = "keywords"
     count = 8
 
     def run(self, batch: Batch) -> Batch:
         idf = batch.context.idf
+        vector_of = batch.context.events.vector_of
         for rec in batch.records:
             rec.terms = kw.candidates(rec.tokens)
             rec.keywords = [word for word, _ in kw.tfidf(rec.terms, self.count, idf=idf)]
+            rec.vector = vector_of(rec.terms)
         return batch
 
 
@@ -213,7 +219,7 @@ class Events:
         for rec in sorted(batch.records, key=lambda r: (r.time, r.id)):
             if rec.story_id not in known:
                 heads.setdefault(rec.story_id, rec)
-        docs = [StoryDoc(story_id=sid, time=rec.time, tokens=rec.terms)
+        docs = [StoryDoc(story_id=sid, time=rec.time, tokens=rec.terms, vector=rec.vector)
                 for sid, rec in heads.items()]
         assigned = dict(zip(heads, ctx.events.assign(docs), strict=True))
         for sid, key in assigned.items():

@@ -70,13 +70,16 @@ class StoryDoc:
 
     ``time`` is the story's time (its head's publication time; must be timezone-aware);
     ``tokens`` the words of its head's text, stop words removed; ``weight`` how much it counts
-    in its event's centroid and total weight (1.0 unless a story should count for more).
+    in its event's centroid and total weight (1.0 unless a story should count for more);
+    ``vector`` its :meth:`EventIndex.vector_of` the tokens, when the caller computed it
+    already (the pipeline does, in its worker processes).
     """
 
     story_id: int
     time: datetime
     tokens: Sequence[str]
     weight: float = 1.0
+    vector: dict[str, float] | None = None
 
 
 @dataclass(slots=True)
@@ -359,11 +362,15 @@ class EventIndex:
         if target is not None:
             self._join(target, story, t, vector, doc.weight)
 
+    def vector_of(self, tokens: Sequence[str]) -> dict[str, float]:
+        """A story's TF-IDF vector under this index's weights (:class:`StoryDoc`)."""
+        cfg = self.config
+        return story_vector(tokens, self._idf, cfg.default_idf, cfg.story_terms)
+
     def _vector(self, doc: StoryDoc) -> dict[str, float]:
         if not doc.weight > 0.0:
             raise ValueError(f"story {doc.story_id}: weight must be positive")
-        cfg = self.config
-        return story_vector(doc.tokens, self._idf, cfg.default_idf, cfg.story_terms)
+        return doc.vector if doc.vector is not None else self.vector_of(doc.tokens)
 
     def _best(self, vector: dict[str, float], t: float) -> _Event | None:
         """The joinable event most similar to ``vector``, if similar enough."""
