@@ -1,8 +1,9 @@
 """Text stages in worker processes, overlapped with the saving of the previous batch.
 
-The text stages (normalise, dedup text, segment, keywords, tone, region) read only the item and static
-resources, so with ``YUQING_ANALYSIS_WORKERS`` > 0 they run in separate processes — the other
-cores — while the pipeline's own process runs the stateful stages and writes the batch before.
+The text stages (normalise, dedup text, segment, keywords, tone, region) read only the item
+and static resources, so with ``YUQING_ANALYSIS_WORKERS`` > 0 they run in separate processes
+— the other cores — while the pipeline's own process runs the stateful stages and writes the
+batch before.
 Workers are started with *spawn* (not fork: the web process that runs the pipeline has
 threads), set up Django themselves and never touch the database.
 """

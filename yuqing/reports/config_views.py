@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yuqing.orgs.models import Unit, User
@@ -19,12 +19,13 @@ from yuqing.reports.forms import ScheduleForm, TemplateForm
 from yuqing.reports.models import Kind, ReportSchedule
 from yuqing.web.permissions import require_perm
 
-TEMPLATE_HELP = _lazy(
+TEMPLATE_HELP = gettext_lazy(
     "Django template language. The report's data is in doc (doc.totals, doc.events, "
     "doc.event, doc.cities, doc.tiers, doc.timeline…); {% chart \"key\" \"caption\" %} places "
     "a chart, {{ post|cite }} links a statement to the item it comes from, {{ n|zh_number }} "
-    "writes 一, 二…; the shipped parts _masthead.html, _event.html and _sources.html can be "
-    "included. Saving first tries the template on an empty report.")
+    "writes 一, 二…, {% draft event %} places an event's model-drafted paragraph with its "
+    "mark (only when drafting is configured); the shipped parts _masthead.html, _event.html "
+    "and _sources.html can be included. Saving first tries the template on an empty report.")
 
 
 def _user(request: HttpRequest) -> User:

@@ -20,6 +20,7 @@ from yuqing.analysis.models import Event, ItemAnalysis, Tone
 from yuqing.cases.models import Case
 from yuqing.collect.models import Item
 from yuqing.notify.api import public_url
+from yuqing.reports import draft as drafting
 from yuqing.reports import eventpage, figures, text
 from yuqing.reports.charts import ChartSpec
 from yuqing.reports.figures import Period, RegionRow, Trend
@@ -105,6 +106,8 @@ class EventPart:
     summary: list[Quote]
     posts: list[Post]
     keywords: list[str]
+    #: A paragraph drafted by a model from the texts above, when drafting is on.
+    draft: drafting.Draft | None = None
 
     @property
     def negative_percent(self) -> float:
@@ -194,6 +197,23 @@ def event_part(doc: Document, event: Event, items: QuerySet[Item], heads: list[t
         summary=[doc.quote(s) for s in text.summary(heads, SUMMARY_SENTENCES, words)],
         posts=[doc.post(loaded[pk], tones.get(pk, "")) for pk in shown if pk in loaded],
         keywords=[w for w, _score in words[:EVENT_KEYWORDS]])
+
+
+def draft_sources(part: EventPart) -> list[drafting.Source]:
+    """What a model may draft an event's paragraph from: the texts the report shows for it
+    (summary quotes, first report, representative posts), each citing its item."""
+    shown: list[Quote | Post] = [*part.summary, *filter(None, [part.first_report]), *part.posts]
+    sources: dict[str, drafting.Source] = {}
+    for s in shown:
+        sources.setdefault(s.text, drafting.Source(s.text, s.item_id, s.url))
+    return list(sources.values())[:drafting.MAX_SOURCES]
+
+
+def add_drafts(doc: Document, drafter: drafting.Drafter) -> None:
+    """Let ``drafter`` draft each event's paragraph. The sources are texts the report cites
+    already, so :attr:`Document.cited` stays as it is."""
+    for part in doc.events:
+        part.draft = drafter.draft(part.title, draft_sources(part))
 
 
 def _shares(rows: list[tuple[str, int]], whole: int) -> list[Share]:

@@ -3,6 +3,8 @@ all three with the report (its history), record it in the audit log.
 
 Documents are written in the deployment's language (``YUQING_LANGUAGE``) whoever asks, so a
 report reads the same whether an analyst with an English interface or the scheduler made it.
+When drafting is configured (:mod:`.draft`, off by default), a model drafts a paragraph per
+event from the report's own quotes before the document is rendered; the audit log names it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -20,7 +23,7 @@ from yuqing.analysis.models import Event
 from yuqing.audit.models import Action
 from yuqing.audit.record import record
 from yuqing.orgs.models import User
-from yuqing.reports import charts, content, documents, eventpage, formats, rollup, word
+from yuqing.reports import charts, content, documents, draft, eventpage, formats, rollup, word
 from yuqing.reports.figures import Period
 from yuqing.reports.models import EVENT_KINDS, Format, Kind, Report, ReportFile, ReportSchedule
 from yuqing.reports.scope import Scope
@@ -85,6 +88,10 @@ def render(kind: str, scope: Scope, *, day: date | None = None,
             content.about_event(doc, scope, event, full=kind == Kind.ANALYSIS)
         else:
             content.periodic(doc, scope, period, TOP_EVENTS[Kind(kind)])
+        endpoint = draft.configured()
+        if endpoint is not None:
+            with draft.Drafter(endpoint) as drafter:
+                content.add_drafts(doc, drafter)
         chosen = documents.choose(kind, scope.unit)
         body = documents.render_body(chosen, {"doc": doc, "charts": doc.charts})
         images = {key: charts.render_png(spec) for key, spec in doc.charts.items()
@@ -102,6 +109,12 @@ def generate(kind: str, scope: Scope, *, day: date | None = None, event: Event |
     rollup.refresh(budget_seconds=ROLLUP_WAIT_SECONDS)
     made = render(kind, scope, day=day, event=event)
     doc = made.document
+    details: dict[str, Any] = {
+        "kind": kind, "unit": scope.code, "event": event.pk if event else None,
+        "template": made.origin, "cited_items": len(doc.cited)}
+    drafted = sorted({part.draft.model for part in doc.events if part.draft is not None})
+    if drafted:
+        details["drafted_by"] = drafted
     with transaction.atomic():
         report = Report.objects.create(
             kind=kind, unit=scope.unit, event=event, title=doc.title[:200], number=doc.number,
@@ -111,7 +124,5 @@ def generate(kind: str, scope: Scope, *, day: date | None = None, event: Event |
         ReportFile.objects.bulk_create([
             ReportFile(report=report, format=fmt, content=data, size=len(data))
             for fmt, data in made.files.items()])
-        record(Action.CREATE, obj=report, details={
-            "kind": kind, "unit": scope.code, "event": event.pk if event else None,
-            "template": made.origin, "cited_items": len(doc.cited)})
+        record(Action.CREATE, obj=report, details=details)
     return report
