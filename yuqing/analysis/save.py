@@ -89,17 +89,39 @@ def _previous(cursor: CursorWrapper, ids: Sequence[int]) -> dict[int, Previous]:
             for pk, story, event, tone, eng in _select_in(cursor, sql, ids)}
 
 
-def _create_events(batch: Batch) -> None:
-    """Rows for the events this batch opened; provisional keys become real ids everywhere."""
+#: Rows per multi-row INSERT: 16 columns × 50 stays under SQLite's oldest limit of 999
+#: parameters.
+_EVENT_ROWS = 50
+
+
+def _create_events(cursor: CursorWrapper, batch: Batch, now: datetime) -> None:
+    """Rows for the events this batch opened; provisional keys become real ids everywhere.
+
+    Plain SQL with ``RETURNING id``: the ORM's ``bulk_create`` spent ~90 % of its time
+    preparing the values of the 16 columns. Like ``bulk_create``, it relies on the database
+    returning the ids in the order of the rows (SQLite and PostgreSQL do).
+    """
     if not batch.new_events:
         return
     keys = sorted(batch.new_events, reverse=True)  # -1, -2, …: the order they were opened
-    created = Event.objects.bulk_create([
-        Event(title=event_title(batch.new_events[k]), first_seen=batch.new_events[k].time,
-              last_seen=batch.new_events[k].time)
-        for k in keys
-    ])
-    mapping = {k: e.pk for k, e in zip(keys, created, strict=True)}
+    when = connection.ops.adapt_datetimefield_value
+    as_json = connection.ops.adapt_json_value
+    empty_list, empty_dict, stamp = as_json([], None), as_json({}, None), when(now)
+    columns = ("title", "keywords", "centroid", "first_seen", "last_seen", "stories", "items",
+               "negative", "neutral", "positive", "engagement", "heat", "risk",
+               "merged_into_id", "title_locked", "created_at")
+    ids: list[int] = []
+    for start in range(0, len(keys), _EVENT_ROWS):
+        chunk = [batch.new_events[k] for k in keys[start:start + _EVENT_ROWS]]
+        params: list[Any] = []
+        for rec in chunk:
+            params += [event_title(rec), empty_list, empty_dict, when(rec.time), when(rec.time),
+                       0, 0, 0, 0, 0, 0.0, 0.0, 0.0, None, False, stamp]
+        cursor.execute(
+            f"INSERT INTO {_table(Event)} ({', '.join(_q(c) for c in columns)}) VALUES "
+            + ", ".join([_in(columns)] * len(chunk)) + " RETURNING id", params)
+        ids += [row[0] for row in cursor.fetchall()]
+    mapping = dict(zip(keys, ids, strict=True))
     batch.context.events.commit(mapping)
     for rec in batch.records:
         if rec.event_id is not None and rec.event_id < 0:
@@ -371,8 +393,8 @@ def save(batch: Batch) -> set[int]:
     """Store the batch (inside the caller's transaction); return the events it changed."""
     now = timezone.now()
     ids = [rec.id for rec in batch.records]
-    _create_events(batch)
     with connection.cursor() as cursor:
+        _create_events(cursor, batch, now)
         previous = _previous(cursor, ids)
         _apply_relabels(cursor, batch.relabelled)
         _upsert_items(cursor, batch, now)

@@ -38,6 +38,7 @@ def text_stages(records: list[Record],
     cpu: dict[str, float] = {}
     batch = run(Batch(records=records, context=_context), TEXT_STAGES, cpu)
     for rec in batch.records:
-        rec.tokens = []  # the later stages use ``terms``; sending words back costs more
+        # The later stages read ``vector``, not the words; sending words back costs more.
+        rec.tokens, rec.terms = [], []
     return batch.records, cpu
 
