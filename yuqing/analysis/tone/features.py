@@ -46,6 +46,14 @@ class Features:
         self.emoticons.fit([emoticon_tokens(t) for t in normal])
         return self._matrix(normal, words)
 
+    @property
+    def counted(self) -> int:
+        """How many leading columns are n-gram/emoticon TF-IDF; the document vector follows.
+
+        NB-SVM scales only these (a dense vector component has no count to compare).
+        """
+        return sum(len(v.vocabulary_) for v in (self.chars, self.words, self.emoticons))
+
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         normal = [normalise(t) for t in texts]
         return self._matrix(normal, [tokens(t) for t in normal])

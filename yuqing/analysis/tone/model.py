@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import NamedTuple, Protocol, runtime_checkable
 
 import numpy as np
-from sklearn.svm import LinearSVC
+import scipy.sparse as sp
 
 from yuqing.analysis.tone.features import Features
 
@@ -31,6 +31,14 @@ class TextClassifier(Protocol):
     def predict(self, texts: Sequence[str]) -> list[Prediction]: ...
 
 
+class LinearScorer(Protocol):
+    """A fitted linear classifier: :class:`~.nbsvm.NBSVM`, or ``LinearSVC`` in older files."""
+
+    classes_: np.ndarray
+
+    def decision_function(self, matrix: sp.csr_matrix) -> np.ndarray: ...
+
+
 def softmax(scores: np.ndarray) -> np.ndarray:
     shifted = scores - scores.max(axis=1, keepdims=True)
     exp = np.exp(shifted)
@@ -38,7 +46,7 @@ def softmax(scores: np.ndarray) -> np.ndarray:
 
 
 class LinearModel:
-    """Features → linear SVM, with per-class offsets and a temperature learnt on CV folds.
+    """Features → linear SVM (NB-SVM), with per-class offsets and a temperature learnt on CV folds.
 
     The offsets shift decisions towards rare classes to maximise macro-F1; the temperature
     turns SVM margins into probabilities that mean what they say (fitted on out-of-fold
@@ -47,7 +55,7 @@ class LinearModel:
 
     name = "linear"
 
-    def __init__(self, task: str, features: Features, classifier: LinearSVC) -> None:
+    def __init__(self, task: str, features: Features, classifier: LinearScorer) -> None:
         self.task = task
         self.version = ""
         self.features = features
