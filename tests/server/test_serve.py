@@ -128,6 +128,28 @@ def test_run_restarts_a_scheduler_that_died(migrated: Path) -> None:
     assert "yuqing scheduler stopped" in log.read_text()
 
 
+def test_a_killed_run_leaves_no_scheduler_behind(migrated: Path) -> None:
+    port = _free_port()
+    log = migrated / f"killed-{port}.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "yuqing", "run", "--host", "127.0.0.1", "--port", str(port)],
+            env=_env(migrated), stdout=out, stderr=subprocess.STDOUT)
+    try:
+        _wait_for(log, "scheduler started")
+        child = int(next(line.split()[-1] for line in log.read_text().splitlines()
+                         if "yuqing scheduler pid" in line))
+    finally:
+        proc.kill()  # no chance to stop its child
+        proc.wait()
+    _wait_for(log, "yuqing scheduler stopped")
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{child}").exists():  # gone, not a zombie: init reaps orphans
+        assert time.monotonic() < deadline, log.read_text()
+        time.sleep(0.1)
+    assert f"parent process {proc.pid} is gone" in log.read_text()
+
+
 def test_serve_refuses_an_unmigrated_database(tmp_path: Path) -> None:
     result = _yuqing(tmp_path, "serve", "--port", str(_free_port()))
     assert result.returncode != 0

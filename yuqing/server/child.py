@@ -8,6 +8,7 @@ behind at 1,000 items/s on a 2-core machine; as two processes each gets a core.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -26,8 +27,8 @@ STOP_SECONDS = 20.0
 class SchedulerProcess:
     """Starts ``yuqing scheduler`` and keeps it running until :meth:`stop`."""
 
-    def __init__(self, command: list[str] | None = None) -> None:
-        self.command = command or [sys.executable, "-m", "yuqing", "scheduler"]
+    def __init__(self) -> None:
+        self.command = [sys.executable, "-m", "yuqing", "scheduler", "--parent", str(os.getpid())]
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None

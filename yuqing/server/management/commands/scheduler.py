@@ -7,6 +7,8 @@ jobs' claims live in the database, so two schedulers never start the same run.
 
 from __future__ import annotations
 
+import argparse
+import os
 import threading
 from typing import Any
 
@@ -19,13 +21,22 @@ from yuqing.server.scheduler import Scheduler
 class Command(BaseCommand):
     help = "Run the periodic jobs (no web server) until SIGINT or SIGTERM."
 
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--parent", type=int, metavar="PID",
+            help="also stop when process PID is no longer this one's parent (yuqing run "
+                 "passes its own: a killed yuqing run must not leave its jobs running)")
+
     def handle(self, *args: Any, **opts: Any) -> None:
         web.check_migrated()
         stopped = threading.Event()
         scheduler = Scheduler()
+        parent = opts["parent"]
         with web.stop_on_signals(stopped.set):
             scheduler.start()
             while not stopped.wait(1.0):
-                pass
+                if parent is not None and os.getppid() != parent:
+                    self.stderr.write(f"parent process {parent} is gone; stopping")
+                    break
             scheduler.stop()
         self.stdout.write("yuqing scheduler stopped")
