@@ -43,3 +43,16 @@ def test_counts_match_an_hour_by_hour_walk(offsets: dict[int, int], rule: bursts
     baseline = [_by_walking(hourly, end - (k + 2) * rule.period, end - (k + 1) * rule.period)
                 for k in range(rule.baseline_periods)]
     assert found.baseline_mean == sum(baseline) / rule.baseline_periods
+
+
+@given(st.dictionaries(st.integers(-24 * 16, 2), st.integers(0, 50), max_size=80),
+       st.sampled_from(bursts.RULES))
+def test_a_recent_window_decides_the_observed_count(offsets: dict[int, int],
+                                                    rule: bursts.Rule) -> None:
+    """The pipeline reads the last day of every event first and the long baseline only where
+    the count could fire: the observed count must not need more than that day."""
+    hourly = {LATEST + k * HOUR: n for k, n in offsets.items()}
+    recent = {h: n for h, n in hourly.items() if h >= LATEST + HOUR - bursts.RECENT}
+    assert bursts.observed(recent, LATEST, rule) == bursts.measure(hourly, LATEST, rule).observed
+    if bursts.span(rule) <= bursts.RECENT:  # a short rule is decided by the recent hours alone
+        assert bursts.measure(recent, LATEST, rule) == bursts.measure(hourly, LATEST, rule)

@@ -111,6 +111,20 @@ def test_changed_item_moves_its_counts(source: Source) -> None:
     assert sum(t[0] for t in totals.values()) == 2
 
 
+def test_daily_burst_reads_its_fourteen_day_baseline(source: Source) -> None:
+    """The long rule's baseline is read in a second query, only for events busy enough."""
+    rows = [(f"d{d}", f"{WATER}（第{d}天）", START + dt.timedelta(days=d)) for d in range(14)]
+    rows += [(f"n{i}", f"{WATER}（现场{i}）",
+              START + dt.timedelta(days=14, minutes=15 * i)) for i in range(40)]
+    _ingest(source, rows)
+    runner.analyse_pending()
+    events = set(ItemAnalysis.objects.values_list("event_id", flat=True))
+    assert len(events) == 1
+    burst = Burst.objects.get(subject_id=events.pop(), rule="1d/14d")
+    assert (burst.observed, burst.baseline_periods) == (40, 14)
+    assert burst.baseline_mean == 1.0  # one post a day before: the whole baseline was read
+
+
 def test_burst_is_stored_with_its_baseline(source: Source) -> None:
     rows = [(f"b{h}", f"{WATER}（第{h}小时）", START + dt.timedelta(hours=h)) for h in range(12)]
     rows += [(f"s{i}", f"{WATER_RELATED}，现场照片{i}号", START + dt.timedelta(hours=12, minutes=i))

@@ -88,6 +88,23 @@ def is_burst(found: Finding) -> bool:
             and found.p_value <= rule.max_p)
 
 
+def span(rule: Rule) -> timedelta:
+    """How far back from the end of its period a rule reads: the period and its baseline."""
+    return (rule.baseline_periods + 1) * rule.period
+
+
+def observed(hourly: Mapping[datetime, int], latest_hour: datetime, rule: Rule) -> int:
+    """Items in the rule's period ending with ``latest_hour`` (``hourly`` need only cover it):
+    below ``min_count`` the rule cannot fire, whatever the baseline."""
+    end = latest_hour + HOUR
+    start = end - rule.period
+    return sum(count for hour, count in hourly.items() if start <= hour < end)
+
+
 def baseline_start(latest_hour: datetime) -> datetime:
     """The earliest hour any rule looks at, for loading just enough of a series."""
-    return latest_hour + HOUR - max((r.baseline_periods + 1) * r.period for r in RULES)
+    return latest_hour + HOUR - max(span(r) for r in RULES)
+
+
+#: The hours every check reads; a longer baseline is read only for subjects busy enough.
+RECENT = max(r.period for r in RULES)

@@ -352,18 +352,34 @@ def _refresh_events(cursor: CursorWrapper, batch: Batch, touched: set[int],
                            "WHERE id = %s", shapes)
 
 
-def _detect_bursts(cursor: CursorWrapper, events: list[int], latest: dict[int, datetime],
-                   now: datetime) -> dict[int, float]:
-    """Store bursts of ``events``; return each one's growth (latest hour over its baseline)."""
-    if not events:
-        return {}
-    start = min(bursts.baseline_start(latest[e]) for e in events)
+def _hourly(events: list[int], start: datetime) -> dict[int, dict[datetime, int]]:
+    """Items per hour of ``events`` from ``start`` on."""
     series: dict[int, dict[datetime, int]] = defaultdict(dict)
     for chunk_start in range(0, len(events), 2000):
         rows = EventHour.objects.filter(event_id__in=events[chunk_start:chunk_start + 2000],
                                         hour__gte=start).values_list("event_id", "hour", "items")
         for event, hour, items in rows:
             series[event][hour] = items
+    return series
+
+
+def _detect_bursts(cursor: CursorWrapper, events: list[int], latest: dict[int, datetime],
+                   now: datetime) -> dict[int, float]:
+    """Store bursts of ``events``; return each one's growth (latest hour over its baseline).
+
+    Two reads: the last :data:`bursts.RECENT` hours of every event, which decide the short
+    rules and each long rule's observed count; then the full baseline (15 days) only of the
+    events whose count could fire a long rule. Reading 360 hours of every touched event in
+    every batch grew to most of the save stage as the history filled up.
+    """
+    if not events:
+        return {}
+    series = _hourly(events, min(latest[e] for e in events) + bursts.HOUR - bursts.RECENT)
+    long_rules = [rule for rule in bursts.RULES if bursts.span(rule) > bursts.RECENT]
+    busy = [e for e in events if any(
+        bursts.observed(series[e], latest[e], rule) >= rule.min_count for rule in long_rules)]
+    if busy:
+        series.update(_hourly(busy, min(bursts.baseline_start(latest[e]) for e in busy)))
     growth: dict[int, float] = {}
     when = connection.ops.adapt_datetimefield_value
     found_rows: list[list[Any]] = []
