@@ -17,7 +17,7 @@ from django.db.models import Q
 
 from yuqing.alerts.models import Alert, AlertRule, Scheme, Severity
 from yuqing.demo import schemes
-from yuqing.demo.made import Made
+from yuqing.demo.made import Made, ensure
 from yuqing.notify import actions
 from yuqing.notify.models import Channel, ChannelKind
 from yuqing.notify.models import Severity as ChannelSeverity
@@ -79,19 +79,13 @@ RULES = (
 def ensure_channels(units: dict[str, Unit]) -> Made[Channel]:
     """Create the missing in-app channels through the notify actions (which audit them);
     existing ones (same unit and name) are left as they are."""
-    found: dict[str, Channel] = {}
-    new = 0
-    for spec in CHANNELS:
-        unit = units[spec.unit_code]
-        channel = Channel.objects.filter(unit=unit, name=spec.name).first()
-        if channel is None:
-            channel = actions.save_channel(
-                Channel(name=spec.name, kind=ChannelKind.INAPP, unit=unit,
-                        include_subtree=spec.include_subtree, min_severity=spec.min_severity),
-                {"roles": []}, {})
-            new += 1
-        found[spec.name] = channel
-    return Made(found, new)
+    def create(spec: DemoChannel, unit: Unit) -> Channel:
+        return actions.save_channel(
+            Channel(name=spec.name, kind=ChannelKind.INAPP, unit=unit,
+                    include_subtree=spec.include_subtree, min_severity=spec.min_severity),
+            {"roles": []}, {})
+
+    return ensure(CHANNELS, units, Channel, create)
 
 
 def ensure_rules(units: dict[str, Unit], demo_schemes: dict[str, Scheme],
@@ -99,21 +93,17 @@ def ensure_rules(units: dict[str, Unit], demo_schemes: dict[str, Scheme],
     """Create the missing rules (saved one by one: the audit log records each); existing ones
     (same unit and name) are left as they are."""
     by_name = {user.username: user for user in users}
-    found: dict[str, AlertRule] = {}
-    new = 0
-    for spec in RULES:
-        unit = units[spec.unit_code]
-        rule = AlertRule.objects.filter(unit=unit, name=spec.name).first()
-        if rule is None:
-            rule = AlertRule.objects.create(
-                unit=unit, name=spec.name, kind=spec.kind, severity=spec.severity,
-                max_tier_rank=spec.max_tier_rank, min_confidence=spec.min_confidence,
-                burst_of=spec.burst_of, heat_threshold=spec.heat_threshold)
-            rule.schemes.set([demo_schemes[name] for name in spec.schemes])
-            rule.recipients.set([by_name[name] for name in spec.recipients])
-            new += 1
-        found[spec.name] = rule
-    return Made(found, new)
+
+    def create(spec: DemoRule, unit: Unit) -> AlertRule:
+        rule = AlertRule.objects.create(
+            unit=unit, name=spec.name, kind=spec.kind, severity=spec.severity,
+            max_tier_rank=spec.max_tier_rank, min_confidence=spec.min_confidence,
+            burst_of=spec.burst_of, heat_threshold=spec.heat_threshold)
+        rule.schemes.set([demo_schemes[name] for name in spec.schemes])
+        rule.recipients.set([by_name[name] for name in spec.recipients])
+        return rule
+
+    return ensure(RULES, units, AlertRule, create)
 
 
 def demo_rules() -> list[AlertRule]:

@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from yuqing.alerts.models import Scheme
 from yuqing.alerts.schemes import scheme_tree, simple_query
-from yuqing.demo.made import Made
+from yuqing.demo.made import Made, ensure
 from yuqing.orgs.models import Unit
 from yuqing.search.query import unparse
 
@@ -86,17 +86,12 @@ def ensure_schemes(units: dict[str, Unit]) -> Made[Scheme]:
 
     Saved one by one, so the audit log records each and the matcher's generation moves
     (the ``post_save`` signals of the alerts and audit apps)."""
-    found: dict[str, Scheme] = {}
-    new = 0
-    for spec in SCHEMES:
-        unit = units[spec.unit_code]
-        scheme = Scheme.objects.filter(unit=unit, name=spec.name).first()
-        if scheme is None:
-            scheme = _scheme(spec, unit)
-            scheme.save()
-            new += 1
-        found[spec.name] = scheme
-    return Made(found, new)
+    def create(spec: DemoScheme, unit: Unit) -> Scheme:
+        scheme = _scheme(spec, unit)
+        scheme.save()
+        return scheme
+
+    return ensure(SCHEMES, units, Scheme, create)
 
 
 def remove() -> int:
