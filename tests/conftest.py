@@ -1,4 +1,4 @@
-"""Shared fixtures: a small unit tree, users of each role, a source."""
+"""Shared fixtures: a small unit tree, users of each role, a source, a browser."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.browser import browser  # noqa: F401  (the browser tests' fixture, shared)
 from yuqing.collect.models import CredibilityTier, Source
 from yuqing.collect.tiers import ensure_default_tiers
 from yuqing.orgs.actions import create_user, ensure_unit

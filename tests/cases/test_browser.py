@@ -8,26 +8,22 @@ where Django refuses ORM calls), so the checks are made on the pages.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
+from tests.browser import LIVE
 from tests.cases.conftest import World, analyse, make_alert
 from tests.conftest import PASSWORD
-from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
 from yuqing.collect.models import Item
 
 SCREENSHOT = Path("/tmp/yuqing-case.png")
 
-# Committed data for the live server's thread; see tests/web/test_browser.py for why.
-pytestmark = [pytest.mark.browser,
-              pytest.mark.django_db(transaction=True,
-                                    available_apps=list(settings.INSTALLED_APPS))]
+pytestmark = LIVE
 
 
 @dataclass
@@ -35,17 +31,6 @@ class Scene:
     alert: int
     category: int
     handler: int
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package "
-                    "(scripts/setup.sh does) to run the browser tests", pytrace=False)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

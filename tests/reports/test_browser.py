@@ -12,20 +12,18 @@ The event page's panels need ``analysis.views._event_context`` to add the report
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import docx
-import pytest
 from django.conf import settings
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
+from tests.browser import LIVE
 from tests.conftest import PASSWORD
 from tests.reports.conftest import World
 from tests.reports.pdf import colour_pixels, pages
-from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
 from yuqing.reports.figures import platform_color
 
 SCREENSHOT = Path("/tmp/yuqing-dashboard.png")
@@ -34,21 +32,7 @@ CHARTS_DRAWN = """(count) => {
   return window.Chart && canvases.length === count && canvases.every(c => Chart.getChart(c));
 }"""
 
-# Committed data for the live server's thread; see tests/web/test_browser.py for why.
-pytestmark = [pytest.mark.browser,
-              pytest.mark.django_db(transaction=True,
-                                    available_apps=list(settings.INSTALLED_APPS))]
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package "
-                    "(scripts/setup.sh does) to run the browser tests", pytrace=False)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+pytestmark = LIVE
 
 
 def log_in(page: Page, base: str) -> None:

@@ -7,41 +7,23 @@ starts (its sync API runs an event loop in this thread, where Django refuses ORM
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
+from tests.browser import LIVE
 from tests.conftest import PASSWORD
 from yuqing.collect.models import Item, Source
 from yuqing.orgs.models import Unit, User
 from yuqing.orgs.roles import Role
 from yuqing.search import indexing
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 SCREENSHOT = Path("/tmp/yuqing-search.png")
 
-# The live server thread reads what the test committed (see tests/web/test_browser.py).
-pytestmark = [pytest.mark.browser,
-              pytest.mark.django_db(transaction=True,
-                                    available_apps=list(settings.INSTALLED_APPS))]
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package "
-                    "(scripts/setup.sh does) to run the browser tests", pytrace=False)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+pytestmark = LIVE
 
 
 @pytest.fixture

@@ -7,46 +7,23 @@ Django refuses ORM calls from there.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
+from tests.browser import LIVE
 from tests.conftest import PASSWORD
 from tests.web.conftest import at
 from yuqing.collect.models import Item, Source
 from yuqing.orgs.models import Unit, User
 from yuqing.orgs.roles import Role
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = Path("/tmp/yuqing-items.png")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-first-run",
-]
 
-# The live server runs in another thread against the real test database, so the test must
-# commit its data (transaction=True). available_apps makes the flush afterwards skip
-# post_migrate; fixtures that need the default credibility tiers create them again
-# (``ensure_default_tiers`` in the ``source`` fixture).
-pytestmark = [pytest.mark.browser,
-              pytest.mark.django_db(transaction=True,
-                                    available_apps=list(settings.INSTALLED_APPS))]
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package "
-                    "(scripts/setup.sh does) to run the browser tests", pytrace=False)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+pytestmark = LIVE
 
 
 @pytest.fixture
