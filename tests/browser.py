@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -39,3 +39,12 @@ def browser() -> Iterator[Browser]:
         launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+def csp_violations(page: Page) -> list[str]:
+    """A list that fills with the page's Content-Security-Policy complaints: every browser
+    test asserts it stays empty (charts and HTMX must work under the strict policy)."""
+    found: list[str] = []
+    page.on("console", lambda msg: found.append(msg.text)
+            if "Content Security Policy" in msg.text else None)
+    return found

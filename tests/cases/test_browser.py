@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser import LIVE
+from tests.browser import LIVE, csp_violations
 from tests.cases.conftest import World, analyse, make_alert
 from tests.conftest import PASSWORD
 from yuqing.collect.models import Item
@@ -67,9 +67,7 @@ def test_open_route_respond_close_and_stay_private(live_server: Any, scene: Scen
                                                    browser: Browser) -> None:
     base = live_server.url
     page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="en-US")
-    violations: list[str] = []
-    page.on("console", lambda msg: violations.append(msg.text)
-            if "Content Security Policy" in msg.text else None)
+    violations = csp_violations(page)
 
     # The analyst follows the alert's "open a case" link: the form is filled from the alert.
     log_in(page, base, "wangfang")

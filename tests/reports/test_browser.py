@@ -20,7 +20,7 @@ import docx
 from django.conf import settings
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser import LIVE
+from tests.browser import LIVE, csp_violations
 from tests.conftest import PASSWORD
 from tests.reports.conftest import World
 from tests.reports.pdf import colour_pixels, pages
@@ -59,9 +59,7 @@ def test_dashboard_event_and_daily_report(live_server: Any, world: World,
     # English labels, as a user who chose English would see them.
     page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en",
                                "url": base}])
-    violations: list[str] = []
-    page.on("console", lambda msg: violations.append(msg.text)
-            if "Content Security Policy" in msg.text else None)
+    violations = csp_violations(page)
     log_in(page, base)
 
     # The dashboard: five charts drawn; a new window swaps the panels and redraws them.

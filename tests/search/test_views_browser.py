@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser import LIVE
+from tests.browser import LIVE, csp_violations
 from tests.conftest import PASSWORD
 from yuqing.collect.models import Item, Source
 from yuqing.orgs.models import Unit, User
@@ -48,9 +48,7 @@ def test_search_with_a_phrase_and_filters(live_server: Any, data: dict[str, Item
                                           browser: Browser) -> None:
     base = live_server.url
     page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="en-US")
-    violations: list[str] = []
-    page.on("console", lambda msg: violations.append(msg.text)
-            if "Content Security Policy" in msg.text else None)
+    violations = csp_violations(page)
     page.goto(f"{base}/search/")
     page.fill("input[name=username]", "searcher")
     page.fill("input[name=password]", PASSWORD)

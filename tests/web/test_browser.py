@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser import LIVE
+from tests.browser import LIVE, csp_violations
 from tests.conftest import PASSWORD
 from tests.web.conftest import at
 from yuqing.collect.models import Item, Source
@@ -57,9 +57,7 @@ def log_in(page: Page, base: str) -> None:
 def test_browse_filter_and_open_an_item(live_server: Any, data: Item, browser: Browser) -> None:
     base = live_server.url
     page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="en-US")
-    violations: list[str] = []
-    page.on("console", lambda msg: violations.append(msg.text)
-            if "Content Security Policy" in msg.text else None)
+    violations = csp_violations(page)
 
     log_in(page, base)
     # Chinese by default, although the browser asks for English.
