@@ -27,7 +27,7 @@ from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
 
-from yuqing.web.wordfonts import declare_fallbacks, set_fonts
+from yuqing.web.wordfonts import declare_fallbacks, plain_style, set_fonts
 
 MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TITLE_FONT = "方正小标宋简体"
@@ -46,14 +46,7 @@ def _styles(doc: DocxDocument) -> None:
     for name, font, size in (("Normal", BODY_FONT, BODY_PT), ("Title", TITLE_FONT, TITLE_PT),
                              ("Heading 1", HEADING_FONT, BODY_PT),
                              ("Heading 2", SUBHEADING_FONT, BODY_PT)):
-        style = doc.styles[name]
-        assert isinstance(style, ParagraphStyle)
-        style.font.size = Pt(size)
-        style.font.color.rgb = RGBColor(0, 0, 0)
-        style.font.bold = False
-        style.font.italic = False
-        set_fonts(style.element.get_or_add_rPr(), font)
-        layout = style.paragraph_format
+        layout = plain_style(doc.styles[name], font, size).paragraph_format
         layout.space_before = layout.space_after = Pt(0)
         layout.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         layout.line_spacing = Pt(LINE_PT if name != "Title" else 36)

@@ -12,6 +12,8 @@ from typing import Any
 from docx.document import Document as DocxDocument
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.shared import Pt, RGBColor
+from docx.styles.style import ParagraphStyle
 from lxml import etree
 
 LATIN_FONT = "Times New Roman"
@@ -46,3 +48,16 @@ def declare_fallbacks(doc: DocxDocument, fonts: Mapping[str, str | None]) -> Non
             '<w:pitch w:val="fixed"/></w:font>'))
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                 standalone=True)
+
+
+def plain_style(style: object, font: str, size: float) -> ParagraphStyle:
+    """Make a built-in paragraph style an official-document one: ``font`` at ``size`` points,
+    black, upright, not bold (Word's defaults colour and embolden headings). Returns it for
+    the caller's spacing, which differs between documents."""
+    assert isinstance(style, ParagraphStyle)
+    style.font.size = Pt(size)
+    style.font.color.rgb = RGBColor(0, 0, 0)
+    style.font.bold = False
+    style.font.italic = False
+    set_fonts(style.element.get_or_add_rPr(), font)
+    return style

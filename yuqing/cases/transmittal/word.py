@@ -16,12 +16,12 @@ from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Mm, Pt
 from docx.styles.style import ParagraphStyle
 from docx.table import _Cell
 
 from yuqing.cases.transmittal.content import Sheet
-from yuqing.web.wordfonts import declare_fallbacks, set_fonts
+from yuqing.web.wordfonts import declare_fallbacks, plain_style, set_fonts
 
 MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BODY_FONT = "仿宋"
@@ -38,13 +38,7 @@ def _styles(doc: DocxDocument) -> None:
     for name, font, size in (("Normal", BODY_FONT, BODY_PT), ("Title", HEADING_FONT, TITLE_PT),
                              ("Heading 1", HEADING_FONT, HEADING_PT),
                              ("Subtitle", HEADING_FONT, SUBJECT_PT)):
-        style = styles[name]
-        assert isinstance(style, ParagraphStyle)
-        style.font.size = Pt(size)
-        style.font.color.rgb = RGBColor(0, 0, 0)
-        style.font.bold = False
-        style.font.italic = False
-        set_fonts(style.element.get_or_add_rPr(), font)
+        style = plain_style(styles[name], font, size)
         style.paragraph_format.space_before = Pt(6 if name == "Heading 1" else 0)
         style.paragraph_format.space_after = Pt(2)
         style.paragraph_format.line_spacing = 1.2
