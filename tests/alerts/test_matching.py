@@ -110,3 +110,18 @@ def test_scheme_burst_is_stored_with_its_baseline(
     assert burst.observed == 25 and burst.baseline_mean == 1.0
     assert burst.window_end == START + dt.timedelta(hours=13)
     assert "25" in burst.reason()
+
+
+def test_scheme_daily_burst_sums_its_fourteen_day_baseline(
+        source: Source, units: dict[str, Unit]) -> None:
+    """The long rule's baseline is summed by the database: one post a day for 14 days, then
+    40 in a day, is a daily burst against a mean of exactly 1."""
+    scheme = make_scheme(units["district"], "停水", "停水")
+    rows = [(f"d{d}", f"第{d}天的停水通知", START + dt.timedelta(days=d)) for d in range(14)]
+    rows += [(f"n{i}", f"{WATER}，第{i}位居民反映", START + dt.timedelta(days=14, minutes=15 * i))
+             for i in range(40)]
+    push(source, rows)
+    analyse()
+    burst = Burst.objects.get(subject=Burst.Subject.SCHEME, subject_id=scheme.pk, rule="1d/14d")
+    assert (burst.observed, burst.baseline_periods, burst.baseline_mean) == (40, 14, 1.0)
+    assert burst.window_end == START + dt.timedelta(days=14, hours=10)

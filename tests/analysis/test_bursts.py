@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
+from scipy.stats import poisson
 
 from yuqing.analysis import bursts
 
@@ -31,6 +32,7 @@ def test_edges_of_the_hourly_rule() -> None:
     assert found.baseline_mean == 1.0  # 6 + 6 over 12 periods; 13 hours back is outside
     assert (found.window_start, found.window_end) == (LATEST, LATEST + HOUR)
     assert bursts.is_burst(found) and found.ratio == 40.0  # the mean is above the floor
+    assert found.p_value == poisson.sf(39, 1.0)  # P(at least 40 | Poisson(1))
 
 
 @given(st.dictionaries(st.integers(-24 * 16, 2), st.integers(0, 50), max_size=80),
@@ -56,3 +58,17 @@ def test_a_recent_window_decides_the_observed_count(offsets: dict[int, int],
     assert bursts.observed(recent, LATEST, rule) == bursts.measure(hourly, LATEST, rule).observed
     if bursts.span(rule) <= bursts.RECENT:  # a short rule is decided by the recent hours alone
         assert bursts.measure(recent, LATEST, rule) == bursts.measure(hourly, LATEST, rule)
+
+
+@given(st.dictionaries(st.integers(-24 * 16, 2), st.integers(0, 50), max_size=80),
+       st.sampled_from(bursts.RULES))
+def test_a_baseline_total_decides_like_the_hourly_series(offsets: dict[int, int],
+                                                         rule: bursts.Rule) -> None:
+    """The database sums a long baseline over ``baseline_window``: the finding must be the one
+    the full hourly series gives."""
+    hourly = {LATEST + k * HOUR: n for k, n in offsets.items()}
+    start, end = bursts.baseline_window(rule, LATEST)
+    assert end - start == rule.baseline_periods * rule.period
+    total = _by_walking(hourly, start, end)
+    judged = bursts.judge(rule, LATEST, bursts.observed(hourly, LATEST, rule), total)
+    assert judged == bursts.measure(hourly, LATEST, rule)

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yuqing.alerts.models import Alert, AlertRule, Severity
-from yuqing.alerts.sql import as_json, q, table, when
+from yuqing.analysis.sql import as_json, q, table, when
 from yuqing.audit.models import Action
 from yuqing.audit.record import record
 from yuqing.notify.api import Message, notify

@@ -10,20 +10,20 @@ subject "scheme".
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.backends.utils import CursorWrapper
 
 from yuqing.alerts.models import SchemeHit, SchemeHour
 from yuqing.alerts.schemes import Compiled
-from yuqing.alerts.sql import as_json, q, select_in, table, when
-from yuqing.analysis import bursts
+from yuqing.analysis import burstcheck, bursts
 from yuqing.analysis.models import Burst
 from yuqing.analysis.save import hour_of
+from yuqing.analysis.sql import as_json, aware, q, select_in, table, when
 from yuqing.collect.models import CredibilityTier, Item, Source
 from yuqing.search.query import Doc, Hit
 
@@ -89,7 +89,7 @@ def _store_hits(cursor: CursorWrapper, records: Sequence[Record], hits: dict[int
         (hit.scheme_id, rec.id): (hit, rec.time) for rec in records for hit in hits[rec.id]}
     delta: Counter[tuple[int, datetime]] = Counter()
     for (scheme, _item), stamp in old.items():
-        delta[(scheme, hour_of(_aware(stamp)))] -= 1
+        delta[(scheme, hour_of(aware(stamp)))] -= 1
     for (scheme, _item), (_hit, stamp) in current.items():
         delta[(scheme, hour_of(stamp))] += 1
     gone = [list(pair) for pair in old if pair not in current]
@@ -119,55 +119,17 @@ def _store_hits(cursor: CursorWrapper, records: Sequence[Record], hits: dict[int
     return {pair for pair in current if pair not in old}, latest
 
 
-def _aware(stamp: datetime) -> datetime:
-    """A timestamp read by a raw cursor: naive UTC from SQLite, aware from PostgreSQL."""
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
-
-
-def _series(cursor: CursorWrapper, schemes: Sequence[int],
-            start: datetime) -> dict[int, dict[datetime, int]]:
-    series: dict[int, dict[datetime, int]] = defaultdict(dict)
-    for scheme, hour, items in select_in(
-            cursor, f"SELECT {q('scheme_id')}, {q('hour')}, {q('items')} FROM "
-                    f"{table(SchemeHour)} WHERE {q('hour')} >= %s AND {q('scheme_id')} IN ",
-            schemes, [when(start)]):
-        series[scheme][_aware(hour)] = items
-    return series
-
-
 def detect_bursts(cursor: CursorWrapper, latest: dict[int, datetime],
                   now: datetime) -> list[Burst]:
-    """Measure the schemes whose latest hour changed; store and return their bursts.
-
-    Two steps keep it cheap when hundreds of schemes are touched: the last day's counts say
-    which schemes could reach any rule's minimum count at all, and only those load the weeks
-    of baseline the rules compare against.
-    """
-    if not latest:
-        return []
-    longest = max(rule.period for rule in bursts.RULES)
-    recent = _series(cursor, sorted(latest), min(latest.values()) + bursts.HOUR - longest)
-    candidates = []
-    for scheme, hour in latest.items():
-        hourly = recent.get(scheme, {})
-        end = hour + bursts.HOUR
-        if any(sum(n for h, n in hourly.items() if end - rule.period <= h < end)
-               >= rule.min_count for rule in bursts.RULES):
-            candidates.append(scheme)
-    if not candidates:
-        return []
-    full = _series(cursor, candidates, min(bursts.baseline_start(latest[s]) for s in candidates))
-    found: list[Burst] = []
-    for scheme in candidates:
-        for rule in bursts.RULES:
-            measured = bursts.measure(full.get(scheme, {}), latest[scheme], rule)
-            if bursts.is_burst(measured):
-                found.append(Burst(
-                    subject=Burst.Subject.SCHEME, subject_id=scheme, rule=rule.code,
-                    window_start=measured.window_start, window_end=measured.window_end,
-                    observed=measured.observed, baseline_mean=measured.baseline_mean,
-                    baseline_periods=rule.baseline_periods, p_value=measured.p_value,
-                    ratio=measured.ratio, detected_at=now))
+    """Measure the schemes whose latest hour changed (read as
+    :func:`~yuqing.analysis.burstcheck.measure_all` says); store and return their bursts."""
+    found = [Burst(subject=Burst.Subject.SCHEME, subject_id=scheme, rule=m.rule.code,
+                   window_start=m.window_start, window_end=m.window_end, observed=m.observed,
+                   baseline_mean=m.baseline_mean, baseline_periods=m.rule.baseline_periods,
+                   p_value=m.p_value, ratio=m.ratio, detected_at=now)
+             for scheme, measured in burstcheck.measure_all(
+                 cursor, SchemeHour, "scheme_id", latest).items()
+             for m in measured if bursts.is_burst(m)]
     if not found:
         return []
     Burst.objects.bulk_create(

@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.models.signals import post_delete, post_save
 
 from yuqing.alerts.models import MatcherState, Scheme
-from yuqing.alerts.sql import q, table
+from yuqing.analysis.sql import q, table
 from yuqing.search.query import (
     Node,
     QuerySyntaxError,

