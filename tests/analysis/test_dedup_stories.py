@@ -154,3 +154,20 @@ def test_compacted_segments_still_match() -> None:
     again = index.add_batch([item(1000 + k, t + "。", 1) for k, t in enumerate(texts)])
     assert again.story_ids == list(range(20))
     assert index.add_batch([item(200, "", 1, parent=100)]).story_ids == [0]
+
+
+def test_older_buckets_are_merged_into_one_segment_and_still_match() -> None:
+    """Once the stream moves to a newer bucket, older buckets are one segment each (one
+    lookup per bucket), and their posts, reposts and waiting children are still found."""
+    index = StoryIndex(StoryConfig(window=timedelta(hours=72), buckets=12))  # 6-hour buckets
+    rng = random.Random(2)
+    texts = ["".join(rng.choice(NEWS + OTHER) for _ in range(40)) for _ in range(30)]
+    for k, text in enumerate(texts):  # 30 small batches over 15 hours: three buckets
+        index.add_batch([item(k, text, k / 2), item(100 + k, "", k / 2, parent=k)])
+    store = index._store
+    newest = max(store._buckets)
+    assert all(len(parts) == 1 for key, parts in store._buckets.items() if key != newest)
+    assert len(store._buckets) == 3
+    again = index.add_batch([item(1000 + k, t + "。", 16) for k, t in enumerate(texts)])
+    assert again.story_ids == list(range(30))
+    assert index.add_batch([item(200, "", 16, parent=101)]).story_ids == [1]

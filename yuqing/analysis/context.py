@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Max, Q
 from django.db.models.functions import Coalesce
 
@@ -20,6 +21,7 @@ from yuqing.analysis.dedup.stories import StoryIndex, StoryItem
 from yuqing.analysis.events import EventConfig, EventIndex, EventState, top_terms
 from yuqing.analysis.models import Event, ItemAnalysis, Story
 from yuqing.analysis.region import RegionMatcher, load_divisions
+from yuqing.analysis.sql import q, select_in, table
 from yuqing.analysis.text.keywords import Idf, load_idf
 from yuqing.analysis.text.segment import Segmenter, load_user_dictionary
 from yuqing.analysis.tone import Task, TextClassifier, get_classifier
@@ -60,21 +62,24 @@ class Context:
         """
         wanted = set(story_ids)
         old_of = {new: old for old, new in relabelled.items() if new in wanted}
-        lookup = wanted | set(old_of.values())
-        found = dict(Story.objects.filter(id__in=lookup).values_list("id", "event_id"))
-        known: dict[int, int | None] = {sid: found[sid] for sid in wanted if sid in found}
-        for new, old in old_of.items():
-            if new not in known and old in found:
-                known[new] = found[old]
-        missing = [sid for sid in wanted if sid not in known]
-        if missing:
-            stored = dict(ItemAnalysis.objects.filter(item_id__in=missing)
-                          .values_list("item_id", "story_id"))
-            other = dict(Story.objects.filter(id__in=set(stored.values()))
-                         .values_list("id", "event_id"))
-            for sid, story in stored.items():
-                if story in other:
-                    known[sid] = other[story]
+        # Plain SQL: the ORM's ``id__in`` spent more time preparing a batch's ids (8 µs per
+        # item) than the database spent answering.
+        events_of = (f"SELECT id, {q('event_id')} FROM {table(Story)} WHERE id IN ")
+        with connection.cursor() as cursor:
+            found = dict(select_in(cursor, events_of, sorted(wanted | set(old_of.values()))))
+            known: dict[int, int | None] = {sid: found[sid] for sid in wanted if sid in found}
+            for new, old in old_of.items():
+                if new not in known and old in found:
+                    known[new] = found[old]
+            missing = sorted(sid for sid in wanted if sid not in known)
+            if missing:
+                stored = dict(select_in(
+                    cursor, f"SELECT {q('item_id')}, {q('story_id')} FROM "
+                            f"{table(ItemAnalysis)} WHERE {q('item_id')} IN ", missing))
+                other = dict(select_in(cursor, events_of, sorted(set(stored.values()))))
+                for sid, story in stored.items():
+                    if story in other:
+                        known[sid] = other[story]
         return known
 
     def model_names(self) -> tuple[str, str]:

@@ -178,8 +178,8 @@ class TimeBuckets:
     the window plus at most one bucket width.
     """
 
-    #: Merge a bucket's segments once it has more than this many, which keeps
-    #: the number of ``searchsorted`` calls per batch small.
+    #: Merge the newest bucket's segments once it has more than this many, which keeps the
+    #: number of ``searchsorted`` calls per batch small while it still receives posts.
     MAX_SEGMENTS = 6
 
     def __init__(self, bucket_seconds: int) -> None:
@@ -192,11 +192,18 @@ class TimeBuckets:
             yield from self._buckets[key]
 
     def add(self, bucket: int, segment: Segment) -> None:
-        """Append a segment to a bucket, compacting the bucket when needed."""
-        parts = self._buckets.setdefault(bucket, [])
-        parts.append(segment)
-        if len(parts) > self.MAX_SEGMENTS:
-            self._buckets[bucket] = [Segment.merge(parts)]
+        """Append a segment to a bucket, compacting buckets when needed.
+
+        Every bucket older than the newest is merged into one segment: a stream moves on to
+        newer buckets and rarely comes back, so each is merged about once, and a full window
+        is searched with ~one lookup per bucket instead of up to :data:`MAX_SEGMENTS` (the
+        lookups of a filling window grew the story stage from 24 to 70 µs per item).
+        """
+        self._buckets.setdefault(bucket, []).append(segment)
+        newest = max(self._buckets)
+        for key, parts in self._buckets.items():
+            if len(parts) > (self.MAX_SEGMENTS if key == newest else 1):
+                self._buckets[key] = [Segment.merge(parts)]
 
     def evict_before(self, cutoff: int) -> int:
         """Drop buckets that end at or before ``cutoff``; return records dropped."""
