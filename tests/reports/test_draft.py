@@ -29,6 +29,7 @@ from tests.reports.pdf import pages
 from yuqing.analysis.models import Event
 from yuqing.audit.models import AuditEntry
 from yuqing.reports import draft, generate, scope
+from yuqing.reports.content import Quote
 from yuqing.reports.models import Format, Kind, Report
 
 MODEL = "qwen-local-7b"
@@ -246,7 +247,7 @@ def test_a_stored_report_names_the_model_in_the_audit_log(world: World,
 
 # --- the answer, held to the citation rule --------------------------------------------------
 
-SOURCES = [draft.Source("甲", 7, "u7"), draft.Source("乙", 7, "u7"), draft.Source("丙", 9, "u9")]
+SOURCES = [Quote("甲", 7, "u7"), Quote("乙", 7, "u7"), Quote("丙", 9, "u9")]
 
 
 @pytest.mark.parametrize(("answer", "expected"), [

@@ -205,7 +205,7 @@ def draft_sources(part: EventPart) -> list[drafting.Source]:
     shown: list[Quote | Post] = [*part.summary, *filter(None, [part.first_report]), *part.posts]
     sources: dict[str, drafting.Source] = {}
     for s in shown:
-        sources.setdefault(s.text, drafting.Source(s.text, s.item_id, s.url))
+        sources.setdefault(s.text, s)
     return list(sources.values())[:drafting.MAX_SOURCES]
 
 

@@ -38,7 +38,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any, Protocol, Self
 
 import httpx
 
@@ -83,13 +83,18 @@ class EndpointFailed(RuntimeError):
     """The endpoint did not answer like an OpenAI-compatible API; asking again won't help."""
 
 
-@dataclass(frozen=True)
-class Source:
-    """A text the report shows, and the item it cites (what the ``cite`` filter links)."""
+class Source(Protocol):
+    """A text the report shows and the item it cites (what the ``cite`` filter links): the
+    report's own quotes and posts are passed as they are."""
 
-    text: str
-    item_id: int
-    url: str
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def item_id(self) -> int: ...
+
+    @property
+    def url(self) -> str: ...
 
 
 @dataclass(frozen=True)
