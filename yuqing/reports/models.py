@@ -33,14 +33,32 @@ class DirtyHour(models.Model):
         return f"unit {self.unit_id} {self.hour:%Y-%m-%d %H}h"
 
 
-class UnitHour(models.Model):
-    """Items of one unit (its own sources) per hour, platform and tone."""
+class HourCount(models.Model):
+    """Items of one unit in one hour of publication time: the roll-ups below, which the
+    dashboard and reports sum instead of counting items."""
 
     unit = models.ForeignKey(Unit, models.CASCADE, related_name="+")
     hour = models.DateTimeField()
+    items = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class HourToneCount(HourCount):
+    """An hour count that also counts the negative items."""
+
+    negative = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class UnitHour(HourCount):
+    """Items of one unit (its own sources) per hour, platform and tone."""
+
     platform = models.CharField(max_length=16)
     tone = models.CharField(max_length=8)
-    items = models.PositiveIntegerField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "hour", "platform", "tone"],
@@ -50,15 +68,11 @@ class UnitHour(models.Model):
         return f"unit {self.unit_id} {self.hour:%Y-%m-%d %H}h {self.platform}/{self.tone}"
 
 
-class RegionHour(models.Model):
+class RegionHour(HourToneCount):
     """Items of one unit per hour and the region they are about (province, city codes)."""
 
-    unit = models.ForeignKey(Unit, models.CASCADE, related_name="+")
-    hour = models.DateTimeField()
     province = models.CharField(max_length=6)
     city = models.CharField(max_length=6)
-    items = models.PositiveIntegerField()
-    negative = models.PositiveIntegerField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "hour", "province", "city"],
@@ -68,14 +82,10 @@ class RegionHour(models.Model):
         return f"unit {self.unit_id} {self.hour:%Y-%m-%d %H}h {self.province}/{self.city}"
 
 
-class UnitEventHour(models.Model):
+class UnitEventHour(HourToneCount):
     """Items of one unit per hour and event: which events concern a unit, and how much."""
 
-    unit = models.ForeignKey(Unit, models.CASCADE, related_name="+")
-    hour = models.DateTimeField()
     event = models.ForeignKey(Event, models.CASCADE, related_name="+")
-    items = models.PositiveIntegerField()
-    negative = models.PositiveIntegerField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "hour", "event"],
@@ -85,14 +95,10 @@ class UnitEventHour(models.Model):
         return f"unit {self.unit_id} {self.hour:%Y-%m-%d %H}h event {self.event_id}"
 
 
-class SourceHour(models.Model):
+class SourceHour(HourToneCount):
     """Items of one source per hour (by publication time): sources and tiers in reports."""
 
-    unit = models.ForeignKey(Unit, models.CASCADE, related_name="+")
-    hour = models.DateTimeField()
     source = models.ForeignKey(Source, models.CASCADE, related_name="+")
-    items = models.PositiveIntegerField()
-    negative = models.PositiveIntegerField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "hour", "source"],
