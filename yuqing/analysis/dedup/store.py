@@ -5,8 +5,9 @@ per post as a Python object: a :class:`Segment` holds the records that one
 batch added to one time bucket as a few numpy arrays, and each lookup table is
 a *sorted* key array with a parallel slot array, searched with
 ``np.searchsorted`` for a whole batch of queries at once (a hash table of
-Python ints would cost ~100 B per entry).  Segments of a bucket are merged
-when there are too many of them (an LSM-tree in miniature), and whole buckets
+Python ints would cost ~100 B per entry).  Segments of the newest bucket are
+merged when there are too many of them, every older bucket is merged into one
+(an LSM-tree in miniature), and whole buckets
 are dropped when they fall out of the time window, which is what bounds
 memory on an endless stream.
 """
