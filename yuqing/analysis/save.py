@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from yuqing.analysis import burstcheck, bursts, heat, queue
 from yuqing.analysis.models import Burst, Event, EventHour, ItemAnalysis, Story, Tone
-from yuqing.analysis.sql import placeholders, q, select_in, table, when
+from yuqing.analysis.sql import as_json, placeholders, q, select_in, table, when
 
 if TYPE_CHECKING:
     from yuqing.analysis.pipeline import Batch, Record
@@ -79,9 +79,7 @@ def _create_events(cursor: CursorWrapper, batch: Batch, now: datetime) -> None:
     if not batch.new_events:
         return
     keys = sorted(batch.new_events, reverse=True)  # -1, -2, …: the order they were opened
-    when = connection.ops.adapt_datetimefield_value
-    as_json = connection.ops.adapt_json_value
-    empty_list, empty_dict, stamp = as_json([], None), as_json({}, None), when(now)
+    empty_list, empty_dict, stamp = as_json([]), as_json({}), when(now)
     columns = ("title", "keywords", "centroid", "first_seen", "last_seen", "stories", "items",
                "negative", "neutral", "positive", "engagement", "heat", "risk",
                "merged_into_id", "title_locked", "created_at")
@@ -126,11 +124,10 @@ def _apply_relabels(cursor: CursorWrapper, relabelled: dict[int, int]) -> None:
 
 
 def _upsert_items(cursor: CursorWrapper, batch: Batch, now: datetime) -> None:
-    ops = connection.ops
     ctx = batch.context
     tone_model = f"{ctx.tone.name}:{ctx.tone.version}"[:80]
     emotion_model = f"{ctx.emotion.name}:{ctx.emotion.version}"[:80]
-    stamp = ops.adapt_datetimefield_value(now)
+    stamp = when(now)
     columns = ("item_id", "story_id", "event_id", "tone", "tone_score", "tone_model", "emotion",
                "emotion_score", "emotion_model", "province", "city", "district", "keywords",
                "truncated", "engagement", "heat", "risk", "analysed_at")
@@ -146,7 +143,7 @@ def _upsert_items(cursor: CursorWrapper, batch: Batch, now: datetime) -> None:
             rec.emotion, rec.emotion_score, emotion_model,
             (region.province or "") if region else "", (region.city or "") if region else "",
             (region.district or "") if region else "",
-            ops.adapt_json_value(rec.keywords, None), bool(rec.norm and rec.norm.truncated),
+            as_json(rec.keywords), bool(rec.norm and rec.norm.truncated),
             rec.engagement, rec.heat, rec.risk, stamp,
         ])
     cursor.executemany(sql, rows)
@@ -179,7 +176,6 @@ def _upsert_stories(cursor: CursorWrapper, batch: Batch,
            f"{q('first_seen')}, {q('last_seen')}) VALUES (%s, %s, %s, %s, %s, %s) "
            f"ON CONFLICT (id) DO UPDATE SET {q('items')} = {stories}.{q('items')} + "
            f"excluded.{q('items')}, {_min_max(stories)}")
-    when = connection.ops.adapt_datetimefield_value
     rows = []
     for story, change in sorted(delta.items()):
         if story not in span:  # an item left this story: only its count changes
@@ -240,7 +236,6 @@ def _event_and_hour_deltas(
 
 
 def _update_events(cursor: CursorWrapper, deltas: dict[int, _EventDelta]) -> None:
-    when = connection.ops.adapt_datetimefield_value
     counters = ("items", "negative", "neutral", "positive", "engagement")
     adds = ", ".join(f"{q(c)} = {q(c)} + %s" for c in counters)
     first, last = q("first_seen"), q("last_seen")
@@ -257,7 +252,6 @@ def _update_events(cursor: CursorWrapper, deltas: dict[int, _EventDelta]) -> Non
 
 
 def _upsert_hours(cursor: CursorWrapper, hours: dict[tuple[int, datetime], _EventDelta]) -> None:
-    when = connection.ops.adapt_datetimefield_value
     hours_table = table(EventHour)
     counters = ("items", "negative", "neutral", "positive")
     adds = ", ".join(f"{q(c)} = {hours_table}.{q(c)} + excluded.{q(c)}" for c in counters)
@@ -295,19 +289,15 @@ def _refresh_events(cursor: CursorWrapper, batch: Batch, touched: set[int],
             hour = hour_of(rec.time)
             latest[rec.event_id] = max(latest.get(rec.event_id, hour), hour)
     event_id = q("event_id")
-    story_counts = {}
-    for start in range(0, len(ids), 2000):
-        chunk = ids[start:start + 2000]
-        cursor.execute(f"SELECT {event_id}, COUNT(*) FROM {table(Story)} WHERE {event_id} IN "
-                       + placeholders(len(chunk)) + f" GROUP BY {event_id}", list(chunk))
-        story_counts.update(cursor.fetchall())
+    story_counts = dict(select_in(
+        cursor, f"SELECT {event_id}, COUNT(*) FROM {table(Story)} WHERE {event_id} IN ", ids,
+        suffix=f" GROUP BY {event_id}"))
     totals = {pk: (items, negative, eng) for pk, items, negative, eng in select_in(
         cursor, f"SELECT id, {q('items')}, {q('negative')}, {q('engagement')} "
                 f"FROM {table(Event)} WHERE id IN ", ids)}
     least = min(rule.min_count for rule in bursts.RULES)
     growth = _detect_bursts(cursor, {pk: hour for pk, hour in latest.items()
                                      if totals.get(pk, (0, 0, 0.0))[0] >= least}, now)
-    as_json = connection.ops.adapt_json_value
     scores: list[list[Any]] = []
     shapes: list[list[Any]] = []
     for pk in ids:
@@ -318,8 +308,8 @@ def _refresh_events(cursor: CursorWrapper, batch: Batch, touched: set[int],
         scores.append([story_counts.get(pk, 0), hot, risky, pk])
         state = states.get(pk)
         if state is not None:
-            shapes.append([as_json(dict(state.centroid), None),
-                           as_json(ctx.top_terms(state), None), pk])
+            shapes.append([as_json(dict(state.centroid)),
+                           as_json(ctx.top_terms(state)), pk])
     events = table(Event)
     cursor.executemany(f"UPDATE {events} SET {q('stories')} = %s, {q('heat')} = %s, "
                        f"{q('risk')} = %s WHERE id = %s", scores)
