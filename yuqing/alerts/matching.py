@@ -123,24 +123,16 @@ def detect_bursts(cursor: CursorWrapper, latest: dict[int, datetime],
                   now: datetime) -> list[Burst]:
     """Measure the schemes whose latest hour changed (read as
     :func:`~yuqing.analysis.burstcheck.measure_all` says); store and return their bursts."""
-    found = [Burst(subject=Burst.Subject.SCHEME, subject_id=scheme, rule=m.rule.code,
-                   window_start=m.window_start, window_end=m.window_end, observed=m.observed,
-                   baseline_mean=m.baseline_mean, baseline_periods=m.rule.baseline_periods,
-                   p_value=m.p_value, ratio=m.ratio, detected_at=now)
-             for scheme, measured in burstcheck.measure_all(
+    found = [(scheme, m) for scheme, measured in burstcheck.measure_all(
                  cursor, SchemeHour, "scheme_id", latest).items()
              for m in measured if bursts.is_burst(m)]
     if not found:
         return []
-    Burst.objects.bulk_create(
-        found, update_conflicts=True,
-        unique_fields=["subject", "subject_id", "rule", "window_end"],
-        update_fields=["window_start", "observed", "baseline_mean", "baseline_periods",
-                       "p_value", "ratio"])
+    burstcheck.store(cursor, Burst.Subject.SCHEME, found, now)
     stored = Burst.objects.filter(subject=Burst.Subject.SCHEME,
-                                  subject_id__in={b.subject_id for b in found},
-                                  window_end__in={b.window_end for b in found})
-    wanted = {(b.subject_id, b.rule, b.window_end) for b in found}
+                                  subject_id__in={scheme for scheme, _ in found},
+                                  window_end__in={m.window_end for _, m in found})
+    wanted = {(scheme, m.rule.code, m.window_end) for scheme, m in found}
     return [b for b in stored if (b.subject_id, b.rule, b.window_end) in wanted]
 
 

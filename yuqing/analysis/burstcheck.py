@@ -23,9 +23,10 @@ from typing import Any
 from django.db.backends.utils import CursorWrapper
 
 from yuqing.analysis import bursts
-from yuqing.analysis.sql import aware, q, select_in, table, when
+from yuqing.analysis.models import Burst
+from yuqing.analysis.sql import aware, placeholders, q, select_in, table, when
 
-__all__ = ["measure_all"]
+__all__ = ["measure_all", "store"]
 
 
 def _recent(cursor: CursorWrapper, hours: type[Any], key: str, subjects: Sequence[int],
@@ -73,3 +74,22 @@ def measure_all(cursor: CursorWrapper, hours: type[Any], key: str,
         for subject, seen in seen_by.items():
             found[subject].append(bursts.judge(rule, last, seen, totals.get(subject, 0)))
     return found
+
+
+def store(cursor: CursorWrapper, subject: Burst.Subject,
+          found: Sequence[tuple[int, bursts.Finding]], now: datetime) -> None:
+    """Upsert bursts of ``subject`` kind (subject id, finding): a window measured again keeps
+    its row and its first ``detected_at``, with the latest figures."""
+    if not found:
+        return
+    columns = ("subject", "subject_id", "rule", "window_start", "window_end", "observed",
+               "baseline_mean", "baseline_periods", "p_value", "ratio", "detected_at")
+    keep = ("subject", "subject_id", "rule", "window_end", "detected_at")
+    updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in columns if c not in keep)
+    cursor.executemany(
+        f"INSERT INTO {table(Burst)} ({', '.join(q(c) for c in columns)}) "
+        f"VALUES {placeholders(len(columns))} ON CONFLICT ({q('subject')}, "
+        f"{q('subject_id')}, {q('rule')}, {q('window_end')}) DO UPDATE SET {updates}",
+        [[subject.value, pk, f.rule.code, when(f.window_start), when(f.window_end), f.observed,
+          f.baseline_mean, f.rule.baseline_periods, f.p_value, f.ratio, when(now)]
+         for pk, f in found])

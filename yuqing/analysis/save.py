@@ -323,26 +323,14 @@ def _detect_bursts(cursor: CursorWrapper, latest: dict[int, datetime],
     """Store the bursts of the events in ``latest``; return each one's growth (latest hour
     over its baseline)."""
     growth: dict[int, float] = {}
-    found_rows: list[list[Any]] = []
+    found: list[tuple[int, bursts.Finding]] = []
     for event, findings in burstcheck.measure_all(cursor, EventHour, "event_id", latest).items():
-        for found in findings:
-            if found.rule is bursts.RULES[0]:
-                growth[event] = found.ratio
-            if bursts.is_burst(found):
-                found_rows.append([
-                    Burst.Subject.EVENT.value, event, found.rule.code, when(found.window_start),
-                    when(found.window_end), found.observed, found.baseline_mean,
-                    found.rule.baseline_periods, found.p_value, found.ratio, when(now)])
-    if found_rows:
-        columns = ("subject", "subject_id", "rule", "window_start", "window_end", "observed",
-                   "baseline_mean", "baseline_periods", "p_value", "ratio", "detected_at")
-        keep = ("subject", "subject_id", "rule", "window_end", "detected_at")
-        updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in columns if c not in keep)
-        cursor.executemany(
-            f"INSERT INTO {table(Burst)} ({', '.join(q(c) for c in columns)}) "
-            f"VALUES {placeholders(len(columns))} ON CONFLICT ({q('subject')}, "
-            f"{q('subject_id')}, {q('rule')}, {q('window_end')}) DO UPDATE SET {updates}",
-            found_rows)
+        for finding in findings:
+            if finding.rule is bursts.RULES[0]:
+                growth[event] = finding.ratio
+            if bursts.is_burst(finding):
+                found.append((event, finding))
+    burstcheck.store(cursor, Burst.Subject.EVENT, found, now)
     return growth
 
 
