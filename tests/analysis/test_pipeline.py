@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from yuqing.analysis import lease, queue, runner
 from yuqing.analysis.actions import recount
 from yuqing.analysis.models import Burst, Event, EventHour, ItemAnalysis, Pending, Story
+from yuqing.analysis.pipeline import TEXT_STAGES, Batch, run
 from yuqing.collect.ingest import pipeline as ingest
 from yuqing.collect.ingest.record import ItemRecord
 from yuqing.collect.models import Item, Source
@@ -109,6 +110,19 @@ def test_changed_item_moves_its_counts(source: Source) -> None:
     assert totals == {e.pk: (e.items, e.negative, e.neutral, e.positive)
                       for e in Event.objects.all()}
     assert sum(t[0] for t in totals.values()) == 2
+
+
+def test_records_prepared_before_a_change_are_not_saved(source: Source) -> None:
+    """The workers prepare batches ahead; an item re-imported meanwhile is analysed afresh."""
+    ids = _ingest(source, [("1", WATER, START), ("2", FIRE, START)])
+    prepared = run(Batch(records=runner.load_records(ids), context=runner._context()),
+                   TEXT_STAGES).records
+    _ingest(source, [("1", CONCERT, START)])  # new text while the batch waits to be saved
+    summary = runner.Summary()
+    runner._batch(ids, summary, prepared)
+    assert summary.analysed == 2 and summary.failed == 0
+    assert "演唱会" in ItemAnalysis.objects.get(item_id=ids[0]).keywords
+    assert not Pending.objects.exists()
 
 
 def test_daily_burst_reads_its_fourteen_day_baseline(source: Source) -> None:

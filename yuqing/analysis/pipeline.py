@@ -53,6 +53,9 @@ class Record:
     comments: int | None = None
     likes: int | None = None
     views: int | None = None
+    #: The item's change fingerprint when it was loaded: records prepared ahead by the
+    #: workers are checked against it before they are saved (see ``runner``).
+    fingerprint: str = ""
     norm: Normalised | None = None
     #: The text the story index compares (see :class:`DedupText`).
     match: MatchText | None = None
