@@ -44,7 +44,8 @@ _cache: context.Context | None = None
 _workers: TextWorkers | None = None
 #: CPU seconds per stage since the process started (``bench/pipeline.py`` prints them).
 STAGE_CPU: dict[str, float] = {}
-#: Batches whose text stages run in the workers beyond the one being saved.
+#: Batches whose text stages run in the workers beyond the one being saved, when the queue
+#: holds a backlog.
 AHEAD = 2
 
 
@@ -207,18 +208,19 @@ def _prepared(futures: list[Future[tuple[list[Record], dict[str, float]]]]) -> l
 
 def _overlapped(workers: TextWorkers, ids: list[int], size: int, summary: Summary,
                 holder: str, max_batches: int | None) -> None:
-    """Run batches with the text stages of the next :data:`AHEAD` batches in the workers
-    while this one saves.
+    """Run batches with the next batch's text stages in the workers while this one saves;
+    with a backlog (full batches), the next :data:`AHEAD`.
 
     With one batch ahead, a worker that finished early sat idle until the pipeline's process
     had saved the batch before and handed it the next one: the worker, the busier of the
-    two, then lost 0.1–0.4 s of every batch (a third of the analysis time at 100k items).
+    two, then lost 0.1–0.4 s of every batch of an import. A live stream (batches not full)
+    keeps one ahead: an item that arrives then waits for fewer batches to be saved.
     """
     models = _context().model_names()
     pending = deque([(ids, workers.submit(load_records(ids), models))])
     last = ids[-1]
     while pending:
-        while len(pending) <= AHEAD and (
+        while len(pending) <= (AHEAD if len(pending[-1][0]) >= size else 1) and (
                 max_batches is None or summary.batches + len(pending) < max_batches):
             following = queue.next_ids(size, after=last)
             if not following:
