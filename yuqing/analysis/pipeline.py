@@ -28,6 +28,7 @@ from yuqing.analysis.region import RegionMatch
 from yuqing.analysis.save import save
 from yuqing.analysis.text import keywords as kw
 from yuqing.analysis.text.normalise import Normalised, normalise_many
+from yuqing.analysis.transport import by_fields
 
 
 class StageError(Exception):
@@ -38,6 +39,7 @@ class StageError(Exception):
         self.stage = stage
 
 
+@by_fields
 @dataclass(slots=True)
 class Record:
     """One item as the pipeline sees it: inputs from the database, then each stage's output."""

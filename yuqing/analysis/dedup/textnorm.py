@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from yuqing.analysis.transport import by_fields
+
 __all__ = [
     "BOILERPLATE_REPOSTS",
     "EMOTICON_RE",
@@ -170,6 +172,7 @@ def split_repost_chain(text: str) -> RepostChain:
     return RepostChain(own=parts[0], quoted=tuple(parts[2::2]), names=tuple(parts[1::2]))
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class MatchText:
     """What the near-duplicate matcher needs from one post.

@@ -64,6 +64,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from yuqing.analysis.dedup.textnorm import strip_mentions
+from yuqing.analysis.transport import by_fields
 
 from . import aliases
 from .divisions import CITY_LEVEL_PROVINCES, Division, DivisionTable
@@ -79,6 +80,7 @@ _SUFFIX_CHARS = frozenset("省市州县区旗盟")
 _ANYWHERE, _WORD_START, _AFTER_PLACE = 0, 1, 2
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class RegionMatch:
     """The region of one post: 6-digit codes and names for display.

@@ -45,6 +45,7 @@ from yuqing.analysis.dedup.textnorm import (
     strip_decorations,
     strip_truncation,
 )
+from yuqing.analysis.transport import by_fields
 
 __all__ = ["EMOJI_RE", "EMOTICON_RE", "HASHTAG_RE", "Normalised", "normalise", "normalise_many"]
 
@@ -157,6 +158,7 @@ def _t2s() -> tuple[re.Pattern[str], frozenset[str], opencc.OpenCC]:
 _SHOW_FULL = "收起全文"
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Normalised:
     """A post in normal form.
