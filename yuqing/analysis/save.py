@@ -178,15 +178,13 @@ def _upsert_stories(cursor: CursorWrapper, batch: Batch,
            f"excluded.{q('items')}, {_min_max(stories)}")
     rows = []
     for story, change in sorted(delta.items()):
-        if story not in span:  # an item left this story: only its count changes
+        # An item left a story that gains none here, or more left than joined: the story
+        # exists, only its count changes (an insert would fail its CHECK on a negative count).
+        if story not in span or change < 0:
             cursor.execute(f"UPDATE {stories} SET {q('items')} = {q('items')} + %s "
                            "WHERE id = %s", [change, story])
             continue
         lo, hi = span[story]
-        if change < 0:  # the story exists (items left it); an insert would fail its CHECK
-            cursor.execute(f"UPDATE {stories} SET {q('items')} = {q('items')} + %s "
-                           "WHERE id = %s", [change, story])
-            continue
         rows.append([story, event_of[story], False, change, when(lo), when(hi)])
     if rows:
         cursor.executemany(sql, rows)
