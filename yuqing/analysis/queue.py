@@ -10,22 +10,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
 from yuqing.analysis.models import Pending
-
-
-def _table() -> str:
-    return connection.ops.quote_name(Pending._meta.db_table)
+from yuqing.analysis.sql import CHUNK, placeholders, table, when
 
 
 def enqueue(cursor: CursorWrapper, ids: Sequence[int], now: datetime) -> None:
     """Queue ``ids``; an item already waiting keeps its place (and its first queued time);
     a parked one that changed gets another chance."""
-    stamp = connection.ops.adapt_datetimefield_value(now)
+    stamp = when(now)
     cursor.executemany(
-        f"INSERT INTO {_table()} (item_id, queued_at, error) VALUES (%s, %s, '') "
+        f"INSERT INTO {table(Pending)} (item_id, queued_at, error) VALUES (%s, %s, '') "
         "ON CONFLICT (item_id) DO UPDATE SET error = ''",
         [(pk, stamp) for pk in ids])
 
@@ -51,10 +47,10 @@ def retry_failed() -> int:
 
 def done(cursor: CursorWrapper, ids: Sequence[int]) -> None:
     """Remove analysed items; call inside the transaction that stored their analysis."""
-    for start in range(0, len(ids), 2000):
-        chunk = ids[start:start + 2000]
-        cursor.execute(f"DELETE FROM {_table()} WHERE item_id IN ("
-                       + ", ".join(["%s"] * len(chunk)) + ")", list(chunk))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        cursor.execute(f"DELETE FROM {table(Pending)} WHERE item_id IN "
+                       + placeholders(len(chunk)), list(chunk))
 
 
 def waiting() -> tuple[int, int]:
