@@ -13,8 +13,10 @@ Items arrive at a constant 2,000 per hour of publication time, so 100k items spa
 and 1M ~500 hours: the story and event indexes' rolling windows then hold the same amount
 whatever N is, which is what a linear-cost check needs. Everything runs in one process on a
 fresh SQLite database in a temporary data directory; memory is the peak RSS of the process.
+Tone and emotion come from the shipped lexicon unless ``--models`` names a ``models`` folder
+of trained ones (``$YUQING_DATA_DIR/models`` after ``yuqing model train``).
 
-    .venv/bin/python bench/pipeline.py [--items 100000 1000000] [--data DIR]
+    .venv/bin/python bench/pipeline.py [--items 100000 1000000] [--data DIR] [--models DIR]
 """
 
 from __future__ import annotations
@@ -134,6 +136,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     parser.add_argument("--workers", type=int, default=0,
                         help="YUQING_ANALYSIS_WORKERS: text-stage worker processes")
+    parser.add_argument("--models", type=Path,
+                        help="a models folder of trained tone/emotion models to use")
     opts = parser.parse_args()
     if len(opts.items) > 1:
         # Each size in its own process: a fresh database and a fair memory peak.
@@ -141,7 +145,8 @@ def main() -> None:
         for count in opts.items:
             out = subprocess.run(
                 [sys.executable, __file__, "--items", str(count), "--data", str(opts.data),
-                 "--workers", str(opts.workers), "--json"],
+                 "--workers", str(opts.workers), "--json",
+                 *(["--models", str(opts.models)] if opts.models else [])],
                 check=True, capture_output=True, text=True).stdout.splitlines()
             print("\n".join(out[:-1]), flush=True)
             totals[count] = json.loads(out[-1])["total_s"]
@@ -152,8 +157,11 @@ def main() -> None:
     texts = _read_texts(opts.data)
     os.environ["YUQING_ANALYSIS_WORKERS"] = str(opts.workers)
     print(f"{len(texts):,} real texts; stream at {PER_HOUR:,} items per hour of data time; "
-          f"{opts.workers} text-stage workers")
+          f"{opts.workers} text-stage workers; tone and emotion: "
+          f"{opts.models or 'the shipped lexicon'}")
     with tempfile.TemporaryDirectory() as data_dir:
+        if opts.models:
+            (Path(data_dir) / "models").symlink_to(opts.models.resolve())
         setup(Path(data_dir), None)
         result = run_once(texts, opts.items[0])
     if opts.json:

@@ -13,7 +13,8 @@ from itertools import pairwise
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from yuqing.analysis.tone.text import emoticon_tokens, normalise, tokens
+from yuqing.analysis.tone.lookup import CharNgrams, WordNgrams
+from yuqing.analysis.tone.text import emoticon_tokens, normalise, prepared, tokens
 from yuqing.analysis.tone.wordvectors import WordVectors
 
 
@@ -31,6 +32,20 @@ class Features:
         self.words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=2)
         self.emoticons = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
         self.vectors = WordVectors()
+        self._lookups: tuple[CharNgrams | None, WordNgrams | None] | None = None
+
+    def __getstate__(self) -> dict[str, object]:
+        """Model files keep the vectorisers only; the look-ups are rebuilt on first use."""
+        return {k: v for k, v in self.__dict__.items() if k != "_lookups"}
+
+    def _compiled(self) -> tuple[CharNgrams | None, WordNgrams | None]:
+        """Array look-up forms of the fitted n-gram vectorisers (see :mod:`.lookup`), ~5×
+        faster than their ``transform``; None for one that cannot be reproduced."""
+        lookups = getattr(self, "_lookups", None)
+        if lookups is None:
+            lookups = self._lookups = (CharNgrams.compile(self.chars),
+                                       WordNgrams.compile(self.words))
+        return lookups
 
     @staticmethod
     def _word_ngrams(words: list[str]) -> list[str]:
@@ -41,6 +56,7 @@ class Features:
         words = [tokens(t) for t in normal]
         extra_words = [tokens(normalise(t)) for t in unlabelled]
         self.vectors.fit(words + extra_words)
+        self._lookups = None
         self.chars.fit(normal)
         self.words.fit([self._word_ngrams(w) for w in words])
         self.emoticons.fit([emoticon_tokens(t) for t in normal])
@@ -55,13 +71,14 @@ class Features:
         return sum(len(v.vocabulary_) for v in (self.chars, self.words, self.emoticons))
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        normal = [normalise(t) for t in texts]
-        return self._matrix(normal, [tokens(t) for t in normal])
+        return self._matrix(*prepared(texts))
 
     def _matrix(self, normal: list[str], words: list[list[str]]) -> sp.csr_matrix:
+        chars, word_ngrams = self._compiled()
         return sp.hstack([
-            self.chars.transform(normal),
-            self.words.transform([self._word_ngrams(w) for w in words]),
+            chars.transform(normal) if chars else self.chars.transform(normal),
+            word_ngrams.transform(words) if word_ngrams
+            else self.words.transform([self._word_ngrams(w) for w in words]),
             self.emoticons.transform([emoticon_tokens(t) for t in normal]),
             self.vectors.transform(words) * self.vector_weight,
         ]).tocsr()

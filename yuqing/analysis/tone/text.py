@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 import rjieba
 
@@ -35,6 +36,23 @@ def tokens(text: str) -> list[str]:
         position = match.end()
     words.extend(w for w in rjieba.cut(text[position:]) if w.strip())
     return words
+
+
+#: The last batch :func:`prepared` was asked for, and its normal forms and words.
+_last: tuple[list[str], list[str], list[list[str]]] = ([], [], [])
+
+
+def prepared(texts: Sequence[str]) -> tuple[list[str], list[list[str]]]:
+    """Normal forms and words of ``texts``, the last batch's remembered: the tone and the
+    emotion model read the same batch one after the other, and cutting it twice cost
+    ~27 µs per post."""
+    global _last
+    last_texts, normal, words = _last
+    if list(texts) != last_texts:
+        normal = [normalise(t) for t in texts]
+        words = [tokens(t) for t in normal]
+        _last = (list(texts), normal, words)
+    return normal, words
 
 
 def emoticon_tokens(text: str) -> list[str]:

@@ -14,6 +14,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.extmath import randomized_svd
 
+from yuqing.analysis.tone.lookup import columns_of, word_ids
+
 #: Words seen fewer times have too few contexts for a stable vector.
 MIN_COUNT = 5
 WINDOW = 4
@@ -82,13 +84,18 @@ class WordVectors:
         return vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9)
 
     def transform(self, documents: Sequence[list[str]]) -> np.ndarray:
-        """One unit-length vector per document (zero when it has no known word)."""
-        out = np.zeros((len(documents), self.dimensions), dtype=np.float32)
-        for row, doc in enumerate(documents):
-            counts = Counter(self.index[w] for w in doc if w in self.index)
-            if counts:
-                ids = np.fromiter(counts, dtype=np.int64)
-                tf = 1 + np.log(np.fromiter(counts.values(), dtype=np.float32))
-                out[row] = (tf * self.idf[ids]) @ self.vectors[ids]
+        """One unit-length vector per document (zero when it has no known word).
+
+        The batch at once: a sparse (document × word) TF-IDF matrix times the vectors; a loop
+        over documents cost ~30 µs per post.
+        """
+        doc, inverse, distinct = word_ids(documents)
+        ids = columns_of(distinct, self.index)[inverse]
+        known = ids >= 0
+        counts = sp.csr_matrix((np.ones(int(known.sum()), dtype=np.float32),
+                                (doc[known], ids[known])), shape=(len(documents), len(self.index)))
+        counts.sum_duplicates()
+        counts.data = (1 + np.log(counts.data)) * self.idf[counts.indices]
+        out = np.asarray(counts @ self.vectors, dtype=np.float32)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.where(norms > 0, norms, 1)
