@@ -14,6 +14,11 @@ stage's output, as the pipeline runs them: normalise → segment (``content``) �
 region (``text`` + a source hint).  Also: normalise with traditional → simplified, TextRank on
 groups of 200 posts, the per-post total, one-time set-up costs, and precision/recall of region
 recognition on ``tests/fixtures/region_sentences.tsv``.
+
+Tone and emotion (both classifiers on batches of 2,000 ``text`` forms, as the pipeline's tone
+stage calls them): the shipped lexicon, and with ``--models DIR`` (a ``models`` folder written
+by ``yuqing model train``) the newest trained models, by array look-ups
+(:mod:`yuqing.analysis.tone.lookup`) and by the vectorisers' own ``transform``.
 """
 
 from __future__ import annotations
@@ -32,8 +37,12 @@ from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import joblib
+
 from yuqing.analysis.region import RegionMatch, RegionMatcher, load_divisions
 from yuqing.analysis.text import Segmenter, load_idf, normalise_many, textrank, tfidf
+from yuqing.analysis.tone.lexicon import LexiconEmotionModel, LexiconToneModel, _clauses
+from yuqing.analysis.tone.model import LinearModel, TextClassifier
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("YUQING_SHARED_DATA", ROOT.parent / "shared/data"))
@@ -140,11 +149,46 @@ def show_regions(texts: Sequence[str], matches: Sequence[RegionMatch | None], n:
 # -- main ---------------------------------------------------------------------------------
 
 
+def _classify(models: Sequence[TextClassifier], texts: Sequence[str]) -> int:
+    """Labels given (batches of 2,000, every model on a batch before the next batch)."""
+    done = 0
+    for start in range(0, len(texts), 2000):
+        for model in models:
+            done += len(model.predict(texts[start:start + 2000]))
+    return done
+
+
+def tone_and_emotion(texts: Sequence[str], folder: Path | None, repeat: int) -> None:
+    """Both classifiers per post: the lexicon, and trained models if ``folder`` is given."""
+    chars = sum(map(len, texts))
+    lexicon: list[TextClassifier] = [LexiconToneModel(), LexiconEmotionModel()]
+
+    def lexicon_run() -> int:
+        _clauses.cache_clear()  # its memo would otherwise serve the repeats
+        return _classify(lexicon, texts)
+
+    _, t = timed(lexicon_run, repeat)
+    report("tone + emotion (lexicon)", len(texts), chars, t)
+    if folder is None:
+        return
+    trained: list[LinearModel] = [joblib.load(max((folder / task).iterdir()) / "model.joblib")
+                                  for task in ("tone", "emotion")]
+    _classify(trained, texts[:10])  # builds the look-ups once, as a worker does
+    _, t = timed(lambda: _classify(trained, texts), repeat)
+    report("tone + emotion (trained)", len(texts), chars, t)
+    for model in trained:
+        model.features._lookups = (None, None)
+    _, t = timed(lambda: _classify(trained, texts), repeat)
+    report("  vectorisers' transform", len(texts), chars, t)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--show-regions", type=int, default=0)
+    parser.add_argument("--models", type=Path, help="a models folder of trained tone/emotion "
+                        "models to time as well")
     args = parser.parse_args()
 
     texts = corpus(args.limit)
@@ -178,6 +222,7 @@ def main() -> None:
     normed = [n.text for n in norms]
     matches, t = timed(lambda: matcher.recognise_many(normed, hints), args.repeat)
     total += report("region (with hints)", len(texts), sum(map(len, normed)), t)
+    tone_and_emotion(normed, args.models, args.repeat)
     groups = [tokens[i:i + 200] for i in range(0, len(tokens), 200)]
     _, t = timed(lambda: [textrank(g, 10) for g in groups], args.repeat)
     print(f"{'textrank (groups of 200)':<28} {len(groups) / t:>11,.0f} groups/s "

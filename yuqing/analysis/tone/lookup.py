@@ -86,6 +86,8 @@ def word_ids(documents: Sequence[list[str]]) -> tuple[np.ndarray, np.ndarray, li
     A model then looks each distinct word up once, not each occurrence; and the answer for
     the last list is remembered, because the word n-grams and the word vectors of both the
     tone and the emotion model read the same one (four look-ups per word cost ~60 µs a post).
+    The memo is keyed by the list object: a caller must not change a list in place and pass
+    it again (:func:`~yuqing.analysis.tone.text.prepared` makes a new one per batch).
     """
     global _last_words
     last, doc, inverse, distinct = _last_words
