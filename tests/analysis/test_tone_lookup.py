@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from yuqing.analysis.tone.features import Features
-from yuqing.analysis.tone.lookup import CharNgrams, WordNgrams, word_ids
+from yuqing.analysis.tone.lookup import CharNgrams, WordNgrams, Words
 from yuqing.analysis.tone.text import normalise, prepared, tokens
 from yuqing.analysis.tone.wordvectors import WordVectors
 
@@ -66,7 +66,8 @@ def test_word_ngrams_match_the_vectoriser(batch: list[str]) -> None:
     lookup = WordNgrams.compile(WORDS)
     assert lookup is not None
     words = [tokens(normalise(t)) for t in batch]
-    _same(lookup.transform(words), WORDS.transform([Features._word_ngrams(w) for w in words]))
+    _same(lookup.transform(Words.of(words)),
+          WORDS.transform([Features._word_ngrams(w) for w in words]))
 
 
 def test_a_vocabulary_missing_the_parts_of_an_ngram_is_not_compiled() -> None:
@@ -85,7 +86,7 @@ def test_word_vectors_are_the_weighted_mean_of_known_words() -> None:
     vectors.index = {"甲": 0, "乙": 1}
     vectors.vectors = np.array([[1, 0, 0], [0, 1, 0]], dtype=np.float32)
     vectors.idf = np.array([1.0, 2.0], dtype=np.float32)
-    out = vectors.transform([["甲", "甲", "乙", "丙"], ["丙"], []])
+    out = vectors.transform(Words.of([["甲", "甲", "乙", "丙"], ["丙"], []]))
     expected = np.array([(1 + np.log(2)) * 1.0, 1 * 2.0, 0])
     assert np.allclose(out[0], expected / np.linalg.norm(expected))
     assert not out[1].any() and not out[2].any()
@@ -104,11 +105,10 @@ def test_features_use_the_lookups_and_do_not_store_them() -> None:
 def test_the_last_batch_is_cut_once() -> None:
     first = prepared(["停水了", "武汉加油"])
     assert prepared(["停水了", "武汉加油"])[1] is first[1]
-    assert prepared(["停水了"])[1] == [tokens(normalise("停水了"))]
-    words = [["甲", "乙"], ["乙"]]
-    doc, inverse, distinct = word_ids(words)
-    assert word_ids(words)[1] is inverse
-    assert [distinct[i] for i in inverse] == ["甲", "乙", "乙"] and list(doc) == [0, 0, 1]
+    assert prepared(["停水了"])[1].lists == [tokens(normalise("停水了"))]
+    words = Words.of([["甲", "乙"], ["乙"]])
+    assert [words.distinct[i] for i in words.inverse] == ["甲", "乙", "乙"]
+    assert list(words.doc) == [0, 0, 1]
 
 
 @pytest.mark.parametrize("text", ["武汉  加油", "武汉 \t加油\n", "甲 乙\n丙", "   "])

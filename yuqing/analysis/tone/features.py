@@ -13,7 +13,7 @@ from itertools import pairwise
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from yuqing.analysis.tone.lookup import CharNgrams, WordNgrams
+from yuqing.analysis.tone.lookup import CharNgrams, WordNgrams, Words
 from yuqing.analysis.tone.text import emoticon_tokens, normalise, prepared, tokens
 from yuqing.analysis.tone.wordvectors import WordVectors
 
@@ -60,7 +60,7 @@ class Features:
         self.chars.fit(normal)
         self.words.fit([self._word_ngrams(w) for w in words])
         self.emoticons.fit([emoticon_tokens(t) for t in normal])
-        return self._matrix(normal, words)
+        return self._matrix(normal, Words.of(words))
 
     @property
     def counted(self) -> int:
@@ -73,12 +73,12 @@ class Features:
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         return self._matrix(*prepared(texts))
 
-    def _matrix(self, normal: list[str], words: list[list[str]]) -> sp.csr_matrix:
+    def _matrix(self, normal: list[str], words: Words) -> sp.csr_matrix:
         chars, word_ngrams = self._compiled()
         return sp.hstack([
             chars.transform(normal) if chars else self.chars.transform(normal),
             word_ngrams.transform(words) if word_ngrams
-            else self.words.transform([self._word_ngrams(w) for w in words]),
+            else self.words.transform([self._word_ngrams(w) for w in words.lists]),
             self.emoticons.transform([emoticon_tokens(t) for t in normal]),
             self.vectors.transform(words) * self.vector_weight,
         ]).tocsr()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -73,32 +74,25 @@ def _tfidf(rows: np.ndarray, columns: np.ndarray, n_docs: int,
     return matrix
 
 
-#: The last documents :func:`word_ids` was given (the list itself, kept so it cannot be
-#: mistaken for a new one), with its answer.
-_last_words: tuple[Sequence[list[str]], np.ndarray, np.ndarray, list[str]] = (
-    [], np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp), [])
+class Words(NamedTuple):
+    """The words of a batch of texts, numbered: each model looks a distinct word up once, not
+    each occurrence (four look-ups per occurrence — word n-grams and word vectors of the tone
+    and the emotion model — cost ~60 µs a post)."""
 
+    #: The words of each text.
+    lists: Sequence[list[str]]
+    #: Per occurrence, in order: the number of its text and its index into ``distinct``.
+    doc: np.ndarray
+    inverse: np.ndarray
+    distinct: list[str]
 
-def word_ids(documents: Sequence[list[str]]) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Every word of ``documents`` as its document's number and an index into their distinct
-    words, which are returned too.
-
-    A model then looks each distinct word up once, not each occurrence; and the answer for
-    the last list is remembered, because the word n-grams and the word vectors of both the
-    tone and the emotion model read the same one (four look-ups per word cost ~60 µs a post).
-    The memo is keyed by the list object: a caller must not change a list in place and pass
-    it again (:func:`~yuqing.analysis.tone.text.prepared` makes a new one per batch).
-    """
-    global _last_words
-    last, doc, inverse, distinct = _last_words
-    if documents is not last:
+    @classmethod
+    def of(cls, lists: Sequence[list[str]]) -> Words:
         index: dict[str, int] = {}
         inverse = np.array([index.setdefault(word, len(index))
-                            for word in chain.from_iterable(documents)], dtype=np.intp)
-        doc = np.repeat(np.arange(len(documents)), [len(words) for words in documents])
-        distinct = list(index)
-        _last_words = (documents, doc, inverse, distinct)
-    return doc, inverse, distinct
+                            for word in chain.from_iterable(lists)], dtype=np.intp)
+        doc = np.repeat(np.arange(len(lists)), [len(words) for words in lists])
+        return cls(lists, doc, inverse, list(index))
 
 
 def columns_of(words: list[str], mapping: dict[str, int]) -> np.ndarray:
@@ -209,10 +203,10 @@ class WordNgrams:
                 pairs.append(((words[first] << 32) | words[second], column))
         return cls(vectorizer, words, _sorted_table(pairs))
 
-    def transform(self, documents: Sequence[list[str]]) -> sp.csr_matrix:
-        """``documents``: the words of each text (which never contain spaces)."""
-        doc, inverse, distinct = word_ids(documents)
-        columns = columns_of(distinct, self.words)[inverse]
+    def transform(self, words: Words) -> sp.csr_matrix:
+        """``words``: of each text (words never contain spaces)."""
+        doc = words.doc
+        columns = columns_of(words.distinct, self.words)[words.inverse]
         known = columns >= 0
         pair = np.flatnonzero(known[:-1] & known[1:] & (doc[1:] == doc[:-1]))
         keys = (columns[pair].astype(np.uint64) << np.uint64(32)) | columns[pair + 1].astype(
@@ -220,4 +214,4 @@ class WordNgrams:
         found, pair_columns = _find(self.table, keys)
         return _tfidf(np.concatenate([doc[known], doc[pair[found]]]),
                       np.concatenate([columns[known], pair_columns]),
-                      len(documents), self.vectorizer)
+                      len(words.lists), self.vectorizer)

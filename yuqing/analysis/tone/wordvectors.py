@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.extmath import randomized_svd
 
-from yuqing.analysis.tone.lookup import columns_of, word_ids
+from yuqing.analysis.tone.lookup import Words, columns_of
 
 #: Words seen fewer times have too few contexts for a stable vector.
 MIN_COUNT = 5
@@ -83,17 +83,17 @@ class WordVectors:
         vectors = left * np.sqrt(singular)
         return vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9)
 
-    def transform(self, documents: Sequence[list[str]]) -> np.ndarray:
+    def transform(self, words: Words) -> np.ndarray:
         """One unit-length vector per document (zero when it has no known word).
 
         The batch at once: a sparse (document × word) TF-IDF matrix times the vectors; a loop
         over documents cost ~30 µs per post.
         """
-        doc, inverse, distinct = word_ids(documents)
-        ids = columns_of(distinct, self.index)[inverse]
+        ids = columns_of(words.distinct, self.index)[words.inverse]
         known = ids >= 0
         counts = sp.csr_matrix((np.ones(int(known.sum()), dtype=np.float32),
-                                (doc[known], ids[known])), shape=(len(documents), len(self.index)))
+                                (words.doc[known], ids[known])),
+                               shape=(len(words.lists), len(self.index)))
         counts.sum_duplicates()
         counts.data = (1 + np.log(counts.data)) * self.idf[counts.indices]
         out = np.asarray(counts @ self.vectors, dtype=np.float32)
