@@ -43,6 +43,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -295,14 +296,17 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
-def breakdown(sent: dict[str, float], received: dict[str, float]) -> dict[str, list[float]]:
+STEPS = ("stored", "analysed and raised", "delivered")
+
+
+def breakdown(sent: dict[str, float], received: dict[str, float]) -> dict[str, tuple[float, ...]]:
     """Per planted alert: send → item stored (its ``collected_at``) → analysed and alert
-    raised (``first_fired``) → webhook received, from the server's own time stamps (the same
-    machine clock as the bench's)."""
+    raised (``first_fired``) → webhook received (:data:`STEPS`), from the server's own time
+    stamps (the same machine clock as the bench's)."""
     from yuqing.alerts.models import Alert
     from yuqing.collect.models import Item
 
-    stages: dict[str, list[float]] = {"stored": [], "analysed and raised": [], "delivered": []}
+    spans: dict[str, tuple[float, ...]] = {}
     for name, at in sent.items():
         alert = Alert.objects.filter(scheme__name=name).order_by("id").first()
         if alert is None or name not in received:
@@ -310,9 +314,8 @@ def breakdown(sent: dict[str, float], received: dict[str, float]) -> dict[str, l
         post = name if name != "planted-burst" else f"burst-{BURST_MIN - 1}"
         stored = Item.objects.get(external_id=post).collected_at.timestamp()
         marks = [at, stored, alert.first_fired.timestamp(), received[name]]
-        for label, begin, end in zip(stages, marks, marks[1:], strict=False):
-            stages[label].append(end - begin)
-    return stages if stages["stored"] else {}
+        spans[name] = tuple(end - begin for begin, end in pairwise(marks))
+    return spans
 
 
 def report(setup: Setup, pushed: Pushed, inbox: Inbox, backlog: list[int],
@@ -358,7 +361,15 @@ def report(setup: Setup, pushed: Pushed, inbox: Inbox, backlog: list[int],
               f" s from its {BURST_MIN}th post)")
     if stages:
         print("  where it went (medians): " + ", ".join(
-            f"{label} {statistics.median(spans):.2f} s" for label, spans in stages.items()))
+            f"{label} {statistics.median(s[i] for s in stages.values()):.2f} s"
+            for i, label in enumerate(STEPS)))
+        slowest = sorted(stages, key=lambda name: -latencies[name])[:3]
+        print("  slowest: " + "; ".join(
+            f"{name} sent {datetime.fromtimestamp(pushed.sent[name]):%H:%M:%S.%f}"[:-3] + ": "
+            + ", ".join(
+                f"{label} {span:.2f} s" for label, span in zip(STEPS, stages[name],
+                                                                strict=True))
+            for name in slowest))
     print(f"missed: {len(missed)} of {len(expected)} planted"
           + (f" ({', '.join(missed[:10])})" if missed else ""))
     print(f"duplicates: {len(repeated)} delivery keys received more than once, "
@@ -381,6 +392,8 @@ def main() -> None:
                         help="YUQING_ANALYSIS_WORKERS of the server (default: cores - 1)")
     parser.add_argument("--drain", type=float, default=60.0,
                         help="seconds to wait after pushing for the last alerts")
+    parser.add_argument("--log", type=Path,
+                        help="keep the server's log here (YUQING_LOG_LEVEL sets its detail)")
     args = parser.parse_args()
 
     texts = [t for corpus in scheme_bench.datasets(args.data).values() for t in corpus
@@ -445,6 +458,8 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 server.kill()
         report(setup, pushed, inbox, backlog, args.rate, args.seconds)
+        if args.log:
+            args.log.write_text(log.read_text())
         errors = [line for line in log.read_text().splitlines() if " ERROR " in line]
         if errors:
             print(f"{len(errors)} errors in the server log, first: {errors[0]}")

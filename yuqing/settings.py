@@ -184,6 +184,7 @@ YUQING_PORT = env_int("YUQING_PORT", 8000, minimum=1, maximum=65535)
 YUQING_WEB_THREADS = env_int("YUQING_WEB_THREADS", 8, minimum=1, maximum=256)
 YUQING_ANALYSIS_BATCH = env_int("YUQING_ANALYSIS_BATCH", 2000, minimum=1, maximum=50_000)
 YUQING_ANALYSIS_EVERY = env_int("YUQING_ANALYSIS_EVERY", 1, minimum=1, maximum=3600)
+YUQING_ANALYSIS_LINGER = env_int("YUQING_ANALYSIS_LINGER", 1, minimum=0, maximum=3600)
 YUQING_ANALYSIS_WORKERS = env_int("YUQING_ANALYSIS_WORKERS", 0, minimum=0, maximum=64)
 YUQING_USER_DICT = env_path("YUQING_USER_DICT", DATA_DIR / "userdict.txt")
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections.abc import Callable
 
 import pytest
@@ -182,6 +184,35 @@ def test_one_runner_at_a_time(source: Source) -> None:
     assert runner.analyse_pending().busy
     lease.release("other-process")
     assert runner.analyse_pending().analysed == 1
+
+
+@pytest.mark.django_db(transaction=True)  # the second item is stored by another thread
+def test_a_lingering_run_analyses_what_arrives_after_the_queue_emptied(source: Source) -> None:
+    _ingest(source, [("1", WATER, START)])
+    runner.analyse_pending(max_batches=1)  # the context is built: the next run is quick
+    _ingest(source, [("2", FIRE, START)])
+    stored = threading.Event()
+
+    def push_later() -> None:
+        try:
+            while Pending.objects.exists():  # until the run has emptied the queue
+                time.sleep(0.01)
+            _ingest(source, [("3", CONCERT, START)])
+            stored.set()
+        finally:
+            connection.close()
+
+    pusher = threading.Thread(target=push_later)
+    pusher.start()
+    started = time.monotonic()
+    summary = runner.analyse_pending(linger=1)
+    took = time.monotonic() - started
+    pusher.join()
+    assert stored.is_set()
+    assert summary.analysed == 2  # item 2, then item 3 in the same run
+    assert not Pending.objects.exists()
+    assert 1.0 <= took < 10  # after item 3 it watched the empty queue for another second
+    assert runner.analyse_pending(linger=0).analysed == 0  # no lingering: returns at once
 
 
 _TEXTS = [WATER, WATER_COPY, WATER_RELATED, FIRE, CONCERT,

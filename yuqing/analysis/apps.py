@@ -20,5 +20,5 @@ class AnalysisConfig(AppConfig):
 
         after_write(queue.enqueue)
         register("analyse", timedelta(seconds=settings.YUQING_ANALYSIS_EVERY),
-                 runner.analyse_pending, timeout=timedelta(minutes=10))
+                 runner.follow_queue, timeout=timedelta(minutes=10))
         nav(NavEntry(_("Events"), "analysis:event-list", "events.view", order=20))

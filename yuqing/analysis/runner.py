@@ -47,6 +47,9 @@ STAGE_CPU: dict[str, float] = {}
 #: Batches whose text stages run in the workers beyond the one being saved, when the queue
 #: holds a backlog.
 AHEAD = 2
+#: Seconds between looks at an empty queue while a run lingers (see :func:`follow_queue`):
+#: one indexed query each, and what an item arriving then waits before its batch starts.
+POLL = 0.05
 
 
 @dataclass
@@ -163,8 +166,34 @@ def _batch(ids: Sequence[int], summary: Summary, prepared: list[Record] | None =
         _batch([pk], summary)
 
 
-def analyse_pending(*, max_batches: int | None = None, batch_size: int | None = None) -> Summary:
-    """Analyse queued items until the queue is empty (or ``max_batches`` ran)."""
+def follow_queue() -> Summary:
+    """The scheduler's ``analyse`` job: analyse the queue, then keep watching it for
+    ``YUQING_ANALYSIS_LINGER`` seconds after it empties.
+
+    Without lingering, an item pushed just after the queue emptied waited for the job's
+    next tick — up to ``YUQING_ANALYSIS_EVERY`` seconds, half of it on average, which was
+    most of the median alert latency at 1,000 items/s (``bench/alerts.py``).
+    """
+    return analyse_pending(linger=settings.YUQING_ANALYSIS_LINGER)
+
+
+def _await_items(size: int, seconds: float) -> list[int]:
+    """The next queued ids, looking every :data:`POLL` seconds for up to ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(POLL)
+        if ids := queue.next_ids(size):
+            return ids
+    return []
+
+
+def analyse_pending(*, max_batches: int | None = None, batch_size: int | None = None,
+                    linger: float = 0.0) -> Summary:
+    """Analyse queued items until the queue is empty (or ``max_batches`` ran).
+
+    ``linger``: seconds to keep watching the empty queue before returning; items that
+    arrive meanwhile are analysed at once, and the wait starts again when they are done.
+    """
     size = batch_size or settings.YUQING_ANALYSIS_BATCH
     holder = lease.holder_id()
     summary = Summary()
@@ -175,7 +204,7 @@ def analyse_pending(*, max_batches: int | None = None, batch_size: int | None = 
         with _cache_lock:
             workers = _text_workers()
             while max_batches is None or summary.batches < max_batches:
-                ids = queue.next_ids(size)
+                ids = queue.next_ids(size) or _await_items(size, linger)
                 if not ids:
                     break
                 if workers is None:
@@ -228,8 +257,14 @@ def _overlapped(workers: TextWorkers, ids: list[int], size: int, summary: Summar
             pending.append((following, workers.submit(load_records(following), models)))
             last = following[-1]
         ids, futures = pending.popleft()
-        _batch(ids, summary, _prepared(futures))
+        asked = time.monotonic()
+        prepared = _prepared(futures)
+        saving = time.monotonic()
+        _batch(ids, summary, prepared)
         summary.batches += 1
+        logger.debug("batch of %d items: %.3f s waiting for its text stages, %.3f s saving; "
+                     "%d ahead", len(ids), saving - asked, time.monotonic() - saving,
+                     len(pending))
         if not lease.acquire(holder):
             for _, waiting in pending:
                 for future in waiting:
