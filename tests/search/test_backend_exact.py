@@ -212,3 +212,30 @@ def test_rebuild_replaces_everything(backend: Backend) -> None:
     assert backend.count() == 20
     total, _, _ = run(backend, Request(None, Filters(), Sort.TIME, 0, 5))
     assert total == 20
+
+
+def test_near_finds_every_match_among_repeated_characters(tmp_path: Path) -> None:
+    """NEAR of two 2-character words is answered by the index alone, other NEARs are
+    narrowed to items whose words are close; with four characters in all, words overlap and
+    repeat everywhere, so a wrong answer or a narrowing that dropped a match would show."""
+    rng = random.Random(11)
+    alphabet = "甲乙丙丁"
+    base = POSTS[0]
+    docs = [replace(base, id=pk, title="".join(rng.choices(alphabet, k=rng.randint(0, 6))),
+                    text="".join(rng.choices(alphabet, k=rng.randint(1, 40))))
+            for pk in range(1, 401)]
+    by_id = {doc.id: doc for doc in docs}
+    backend = EmbeddedBackend(tmp_path / "index", writer_mb=16)
+    backend.write(docs)
+    for _ in range(200):
+        left, right = ("".join(rng.choices(alphabet, k=rng.choice((1, 2, 2, 3, 4))))
+                       for _ in range(2))
+        gap = rng.randint(0, 7)
+        query = f"{left} NEAR/{gap} {right}"
+        request = Request(parse(query), Filters(), Sort.TIME, 0, 1000)
+        assert backend.query(request, 1000).exact == (len(left) == len(right) == 2)
+        result = search(backend, request, lambda ids: {pk: by_id[pk] for pk in ids},
+                        verify_max=10_000)
+        wanted = {d.id for d in docs if near(d, left, right, gap)}
+        assert result.exact_total
+        assert (result.total, set(result.ids)) == (len(wanted), wanted), query

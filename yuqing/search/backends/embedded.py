@@ -14,9 +14,13 @@ the word occurs. That makes the index exact, not approximate:
 * a word of one character ``c`` is every bigram that starts with ``c`` (a regex over the
   term dictionary); since every field ends with ``\\n``, which folded text never contains,
   each occurrence of ``c`` starts a bigram;
-* ``AND``/``OR``/``NOT`` and keyword fields are the same boolean query in the index.
+* ``AND``/``OR``/``NOT`` and keyword fields are the same boolean query in the index;
+* ``NEAR`` between two words of two characters is phrases of the two bigrams with a gap
+  and a slop (:meth:`_Translator.near`).
 
-Only ``NEAR`` is narrowed (both words in one shared field) and checked one by one.
+Other ``NEAR`` queries are narrowed (both words, their first bigrams close together in one
+shared field) and checked one by one.
+
 Filters and sort keys are fast fields; ``scope`` holds the item's unit and its ancestors, so
 "my unit and below" is one term.
 """
@@ -125,6 +129,32 @@ class _Translator:
             (offset, value[offset:offset + 2]) for offset in dict.fromkeys(offsets)]
         return tantivy.Query.phrase_query(self.schema, field, grams)
 
+    def near(self, field: str, left: str, right: str, gap: int) -> tuple[tantivy.Query, bool]:
+        """``left NEAR/gap right`` in ``field``: exact for two words of two characters,
+        otherwise candidates that are checked one by one.
+
+        A two-term phrase whose second term is placed ``shift`` positions after where it
+        would follow the first, with slop ``s``, matches where the second term starts
+        ``shift - s`` to ``shift + s`` positions after that place (tantivy's slop counts
+        both directions; checked against a scan, with repeated characters too). Phrases
+        of the words' first bigrams with ``shift`` and ``s`` of half the gap cover gaps
+        0 to ``gap`` exactly, in each order — for words of two characters that is NEAR
+        itself; for longer words both words are required besides, and the few items found
+        are checked.
+        """
+        words = [self.word(field, left), self.word(field, right)]
+        if len(left) < 2 or len(right) < 2:
+            return _all(words), False
+        half = gap // 2
+        shifts = [half] if gap % 2 == 0 else [half, half + 1]
+        close = _any([
+            tantivy.Query.phrase_query(self.schema, field,
+                                       [(0, a[:2]), (len(a) + shift, b[:2])], slop=half)
+            for a, b in ((left, right), (right, left)) for shift in shifts])
+        if len(left) == len(right) == 2:
+            return close, True
+        return _all([close, *words]), False
+
     def node(self, node: Node) -> tuple[tantivy.Query | None, bool]:
         if isinstance(node, Term):
             if node.field is not None and FIELDS[node.field].kind is FieldKind.KEYWORD:
@@ -133,8 +163,9 @@ class _Translator:
             return _any([self.word(name, node.value) for name in fields]), True
         if isinstance(node, Near):
             shared = [name for name in _fields(node.left) if name in _fields(node.right)]
-            return _any([_all([self.word(name, node.left.value),
-                               self.word(name, node.right.value)]) for name in shared]), False
+            near = [self.near(name, node.left.value, node.right.value, node.distance)
+                    for name in shared]
+            return _any([query for query, _ in near]), all(flag for _, flag in near)
         if isinstance(node, Not):
             excluded = self.negated(node)
             return (None, False) if excluded is None else (_boolean([], [excluded]), True)
