@@ -353,21 +353,21 @@ def report(setup: Setup, pushed: Pushed, inbox: Inbox, backlog: list[int],
     twins = list(Alert.objects.values("rule_id", "subject_key").annotate(n=Count("id"))
                  .filter(n__gt=1))
     values = list(latencies.values())
-    stages = breakdown(pushed.sent, first)
+    spans = breakdown(pushed.sent, first)
     if values:
         print(f"latency push → webhook over {len(values)} planted alerts: "
               f"p50 {statistics.median(values):.2f} s, p95 {percentile(values, 0.95):.2f} s, "
               f"max {max(values):.2f} s (burst: {latencies.get('planted-burst', float('nan')):.2f}"
               f" s from its {BURST_MIN}th post)")
-    if stages:
+    if spans:
         print("  where it went (medians): " + ", ".join(
-            f"{label} {statistics.median(s[i] for s in stages.values()):.2f} s"
+            f"{label} {statistics.median(s[i] for s in spans.values()):.2f} s"
             for i, label in enumerate(STEPS)))
-        slowest = sorted(stages, key=lambda name: -latencies[name])[:3]
+        slowest = sorted(spans, key=lambda name: -latencies[name])[:3]
         print("  slowest: " + "; ".join(
             f"{name} sent {datetime.fromtimestamp(pushed.sent[name]):%H:%M:%S.%f}"[:-3] + ": "
             + ", ".join(
-                f"{label} {span:.2f} s" for label, span in zip(STEPS, stages[name],
+                f"{label} {span:.2f} s" for label, span in zip(STEPS, spans[name],
                                                                 strict=True))
             for name in slowest))
     print(f"missed: {len(missed)} of {len(expected)} planted"

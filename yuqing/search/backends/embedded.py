@@ -139,8 +139,8 @@ class _Translator:
         both directions; checked against a scan, with repeated characters too). Phrases
         of the words' first bigrams with ``shift`` and ``s`` of half the gap cover gaps
         0 to ``gap`` exactly, in each order — for words of two characters that is NEAR
-        itself; for longer words both words are required besides, and the few items found
-        are checked.
+        itself; for longer words both words are required besides, and the items found are
+        checked.
         """
         words = [self.word(field, left), self.word(field, right)]
         if len(left) < 2 or len(right) < 2:
