@@ -41,7 +41,7 @@ import joblib
 
 from yuqing.analysis.region import RegionMatch, RegionMatcher, load_divisions
 from yuqing.analysis.text import Segmenter, load_idf, normalise_many, textrank, tfidf
-from yuqing.analysis.tone.lexicon import LexiconEmotionModel, LexiconToneModel, _clauses
+from yuqing.analysis.tone.lexicon import LexiconEmotionModel, LexiconToneModel, read
 from yuqing.analysis.tone.model import LinearModel, TextClassifier
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -164,7 +164,7 @@ def tone_and_emotion(texts: Sequence[str], folder: Path | None, repeat: int) -> 
     lexicon: list[TextClassifier] = [LexiconToneModel(), LexiconEmotionModel()]
 
     def lexicon_run() -> int:
-        _clauses.cache_clear()  # its memo would otherwise serve the repeats
+        read.cache_clear()  # its memo would otherwise serve the repeats
         return _classify(lexicon, texts)
 
     _, t = timed(lexicon_run, repeat)
