@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from yuqing.notify.sealed import SealedSecretsField
 from yuqing.orgs.models import Unit
 
 
@@ -40,7 +41,8 @@ class Channel(models.Model):
     webhook, or the unit's members inside yuqing.
 
     ``config`` holds the kind's plain settings; ``secrets`` its passwords, keys and webhook
-    addresses, which the pages never show back in full.
+    addresses, sealed at rest (:mod:`yuqing.notify.sealed`), which the pages never show back
+    in full.
     """
 
     name = models.CharField(_("name"), max_length=100)
@@ -54,7 +56,7 @@ class Channel(models.Model):
                                     choices=Severity.choices, default=Severity.INFO)
     enabled = models.BooleanField(_("enabled"), default=True)
     config = models.JSONField(default=dict, blank=True)
-    secrets = models.JSONField(default=dict, blank=True)
+    secrets = SealedSecretsField(default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

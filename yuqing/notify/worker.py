@@ -36,6 +36,7 @@ from yuqing.notify.api import Message
 from yuqing.notify.channels.base import Attempt, Outcome, failed
 from yuqing.notify.models import PENDING, Delivery, DeliveryStatus, Notification
 from yuqing.notify.pool import Senders, senders
+from yuqing.notify.sealed import Unreadable
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +159,9 @@ def attempt(delivery: Delivery) -> Outcome:
     channel = delivery.channel
     if not channel.enabled and not delivery.is_test:
         return failed("the channel is disabled", retry=False)
+    if isinstance(channel.secrets, Unreadable):
+        return failed("the channel's secrets do not open with any key in YUQING_SECRETS_KEY; "
+                      "add the old key back, or enter them again", retry=False)
     message = Message(title=delivery.title, body=delivery.body, url=delivery.url,
                       severity=delivery.severity, key=delivery.key)
     unit = delivery.unit
