@@ -78,7 +78,8 @@ def test_a_row_sealed_under_a_lost_key_fails_its_delivery_and_the_page_still_ope
                              .get(pk=delivery.pk))
     assert not outcome.ok and not outcome.retry and "YUQING_SECRETS_KEY" in outcome.error
     client.force_login(make_user("root", Role.ADMIN, None))
-    assert client.get(f"/notify/channels/{channel.pk}/").status_code == 200
+    page = client.get(f"/notify/channels/{channel.pk}/")
+    assert "cannot be opened" in page.content.decode()
     assert client.get(f"/notify/channels/{channel.pk}/edit/").status_code == 200
     with pytest.raises(ValueError, match="enter them again"), transaction.atomic():
         loaded.save()

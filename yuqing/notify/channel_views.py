@@ -25,6 +25,7 @@ from yuqing.notify import actions, channels
 from yuqing.notify.channels.base import SettingsForm, mask
 from yuqing.notify.forms import ChannelForm, DeliveryFilterForm
 from yuqing.notify.models import PENDING, Channel, ChannelKind, Delivery, DeliveryStatus
+from yuqing.notify.sealed import Unreadable
 from yuqing.orgs.models import User
 from yuqing.orgs.scope import unit_filter
 from yuqing.web.htmx import render_results
@@ -66,7 +67,10 @@ def _settings_rows(channel: Channel) -> list[tuple[str, str]]:
     rows = []
     form = channels.get(channel.kind).form
     for name, field in form.base_fields.items():
-        if name in form.secret_fields:
+        if name in form.secret_fields and isinstance(channel.secrets, Unreadable):
+            value = str(_("cannot be opened (sealed under a key no longer in "
+                          "YUQING_SECRETS_KEY); enter it again"))
+        elif name in form.secret_fields:
             value = mask(channel.secrets.get(name, ""))
         else:
             raw = channel.config.get(name)
