@@ -25,6 +25,7 @@ from yuqing.demo.management.commands import demo as demo_command
 from yuqing.notify.models import Channel, ChannelKind, Delivery, Notification
 from yuqing.orgs.models import Unit, User
 from yuqing.orgs.scope import unit_filter
+from yuqing.reports.models import DirtyHour, UnitHour
 from yuqing.rumours import engine
 from yuqing.rumours.models import Debunk, RumourMatch
 
@@ -133,6 +134,9 @@ def test_demo_creates_units_users_sources_and_items(settings: Any) -> None:
     visible = Item.objects.filter(unit_filter(handler))
     assert 0 < visible.count() < len(SAMPLE)
     assert not visible.exclude(unit__code="binjiang-donghu").exists()
+    # The dashboard's hourly counts are made too, not left to the scheduler's first run.
+    assert not DirtyHour.objects.exists()
+    assert sum(UnitHour.objects.values_list("items", flat=True)) == len(SAMPLE)
 
 
 @pytest.mark.django_db

@@ -15,6 +15,7 @@ from yuqing.audit.context import acting
 from yuqing.cases.actions import CaseError
 from yuqing.demo import cases, items, org, rules, rumours, schemes
 from yuqing.orgs.models import Unit, User
+from yuqing.reports import rollup
 from yuqing.rumours.models import RumourMatch
 from yuqing.server.web import public_url
 
@@ -56,6 +57,9 @@ class Command(BaseCommand):
                     self.stdout.write(f"{requeued} sample items queued again for the new "
                                       "schemes, rules and entries")
             call_command("analyse", stdout=self.stdout)
+            # The dashboard's hourly counts, which the scheduler's rollup job keeps: done
+            # here too, so the dashboard is right at once, even under `yuqing serve` alone.
+            rollup.refresh()
             try:
                 opened = cases.ensure_cases(users)
             except CaseError as exc:
