@@ -28,6 +28,7 @@ from yuqing.orgs.scope import unit_filter
 from yuqing.reports.models import DirtyHour, UnitHour
 from yuqing.rumours import engine
 from yuqing.rumours.models import Debunk, RumourMatch
+from yuqing.search.models import PendingItem
 
 SAMPLE = list(items.read_sample())
 
@@ -134,8 +135,9 @@ def test_demo_creates_units_users_sources_and_items(settings: Any) -> None:
     visible = Item.objects.filter(unit_filter(handler))
     assert 0 < visible.count() < len(SAMPLE)
     assert not visible.exclude(unit__code="binjiang-donghu").exists()
-    # The dashboard's hourly counts are made too, not left to the scheduler's first run.
-    assert not DirtyHour.objects.exists()
+    # The dashboard's hourly counts and the search index are made too, not left to the
+    # scheduler's first runs.
+    assert not DirtyHour.objects.exists() and not PendingItem.objects.exists()
     assert sum(UnitHour.objects.values_list("items", flat=True)) == len(SAMPLE)
 
 

@@ -17,6 +17,7 @@ from yuqing.demo import cases, items, org, rules, rumours, schemes
 from yuqing.orgs.models import Unit, User
 from yuqing.reports import rollup
 from yuqing.rumours.models import RumourMatch
+from yuqing.search import indexing
 from yuqing.server.web import public_url
 
 
@@ -57,9 +58,10 @@ class Command(BaseCommand):
                     self.stdout.write(f"{requeued} sample items queued again for the new "
                                       "schemes, rules and entries")
             call_command("analyse", stdout=self.stdout)
-            # The dashboard's hourly counts, which the scheduler's rollup job keeps: done
-            # here too, so the dashboard is right at once, even under `yuqing serve` alone.
+            # The dashboard's hourly counts and the search index, which the scheduler's jobs
+            # keep: done here too, so both are right at once, even under `yuqing serve` alone.
             rollup.refresh()
+            indexing.drain()
             try:
                 opened = cases.ensure_cases(users)
             except CaseError as exc:
