@@ -60,6 +60,21 @@ def test_navigation_follows_role(client: Client, admin_user: User) -> None:
         assert f'href="{url}"' in page
 
 
+@pytest.mark.parametrize(("page", "entry"), [
+    ("reports:report-list", "reports:report-list"),
+    ("reports:dashboard", "reports:dashboard"),
+    ("reports:template-list", "reports:report-list"),
+    ("reports:schedule-list", "reports:report-list"),
+    ("alerts:schemes:list", "alerts:schemes:list"),
+])
+def test_the_menu_highlights_the_entry_a_page_is_under(
+        client: Client, admin_user: User, page: str, entry: str) -> None:
+    client.force_login(admin_user)
+    html = client.get(reverse(page)).content.decode()
+    highlighted = [line for line in html.splitlines() if 'aria-current="page"' in line]
+    assert len(highlighted) == 1 and f'href="{reverse(entry)}"' in highlighted[0]
+
+
 def test_street_user_sees_only_own_items(login: Login, units: dict[str, Unit],
                                          sources: dict[str, Source],
                                          make_item: Callable[..., Item]) -> None:
