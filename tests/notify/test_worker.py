@@ -21,6 +21,8 @@ from yuqing.notify.models import Channel, Delivery, DeliveryStatus, Notification
 from yuqing.notify.pool import Senders
 from yuqing.orgs.models import Unit, User
 from yuqing.orgs.roles import Role
+from yuqing.server.models import ScheduledJob
+from yuqing.server.scheduler import Job, Scheduler
 
 # Sender threads use their own database connections, so the data must be committed.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -244,24 +246,25 @@ def test_the_in_app_channel_notifies_members_once_per_key(
 
 
 @contextmanager
-def _running_worker() -> Iterator[None]:
-    """worker.run() called back to back, as the scheduler's one-second job would."""
+def _running_worker(seconds: float = 0.5) -> Iterator[threading.Thread]:
+    """worker.run() called back to back, as the scheduler's job would be (with shorter runs:
+    the test's end waits for the last one)."""
     stop = threading.Event()
 
     def loop() -> None:
         try:
             while not stop.is_set():
-                worker.run()
+                worker.run(seconds=seconds)
         finally:
             connection.close()
 
     thread = threading.Thread(target=loop)
     thread.start()
     try:
-        yield
+        yield thread
     finally:
         stop.set()
-        thread.join(5)
+        thread.join(seconds + 5)
 
 
 def test_a_committed_message_reaches_the_receiver_within_milliseconds(
@@ -280,6 +283,31 @@ def test_a_committed_message_reaches_the_receiver_within_milliseconds(
             time.sleep(0.05)
     assert len(receiver.at("/hook")) == 5
     assert max(latencies) < 0.5, latencies
+
+
+def test_one_run_delivers_what_is_queued_until_its_time_is_up_or_the_scheduler_stops(
+        units: dict[str, Unit], receiver: Receiver, senders: Senders,
+        make_channel: Callable[..., Channel]) -> None:
+    """Between two runs a queued message waited for the next scheduler tick; a run therefore
+    goes on for half a minute instead of 0.8 s — and ends, releasing its claim, when the
+    scheduler stops."""
+    make_channel("webhook", {"url": receiver.url("/hook")})
+    job = Job("deliver-test", timedelta(seconds=1), worker.run, timedelta(minutes=1))
+    scheduler = Scheduler(jobs=[job], poll_seconds=60)  # one tick: the first, at start
+    scheduler.start()
+    try:
+        time.sleep(1.5)  # past the end of a 0.8-s run
+        queued = time.monotonic()
+        with transaction.atomic():
+            notify(units["district"], Message(title="迟到的预警", body="正文", key="late"))
+        [last] = receiver.wait_for("/hook", 1, timeout=3)
+        assert last.at - queued < 0.5
+        assert ScheduledJob.objects.get(name=job.name).running_since is not None
+    finally:
+        stopped = time.monotonic()
+        scheduler.stop(wait_seconds=worker.POLL + 2)
+    assert time.monotonic() - stopped < worker.POLL + 1
+    assert ScheduledJob.objects.get(name=job.name).running_since is None
 
 
 @pytest.mark.django_db

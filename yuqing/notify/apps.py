@@ -19,7 +19,7 @@ class NotifyConfig(AppConfig):
         nav(NavEntry(_("Notifications"), "notify:list", "notifications.view", order=50))
         nav(NavEntry(_("Delivery channels"), "notify:channels:list", "channels.manage",
                      order=92))
-        # Every second, and woken in between: a queued alert should leave within a second.
+        # Due every second; a run goes on for worker.RUN_FOR s, woken by every queued message.
         # The timeout frees the job's claim if its process died mid-run.
         register_job("notify-deliver", timedelta(seconds=1), worker.run,
                      timeout=timedelta(minutes=1))

@@ -1,10 +1,11 @@
 """The delivery worker: claim due deliveries, send each in its own thread, record the outcome,
 retry with exponential backoff, give up after ``YUQING_NOTIFY_ATTEMPTS``.
 
-:func:`run` is the scheduler job (every second). For most of its second it waits to be woken
-(:mod:`yuqing.notify.wakeup`: a transaction that queued deliveries committed, or a send
-finished) and dispatches again at once, so a message queued by an alert reaches its sender
-within milliseconds in the same process, and within the one-second poll from another.
+:func:`run` is the scheduler job (due every second, each run going on for half a minute). It
+waits to be woken (:mod:`yuqing.notify.wakeup`: a transaction that queued deliveries
+committed, or a send finished) and dispatches again at once, so a message queued by an alert
+reaches its sender within milliseconds in the same process, and within the one-second look
+from another.
 
 A claim is one conditional UPDATE of the due rows to ``sending`` under a fresh token, with
 ``next_attempt_at`` moved to the end of a lease: two processes never send the same row, and
@@ -37,14 +38,20 @@ from yuqing.notify.channels.base import Attempt, Outcome, failed
 from yuqing.notify.models import PENDING, Delivery, DeliveryStatus, Notification
 from yuqing.notify.pool import Senders, senders
 from yuqing.notify.sealed import Unreadable
+from yuqing.server.scheduler import stopping
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-#: Seconds :func:`run` keeps dispatching; under the scheduler's one-second poll, so the
-#: next run is claimed at the next tick instead of finding this one still running.
-WINDOW = 0.8
+#: Seconds one run of the job goes on dispatching. The next run starts only at a scheduler
+#: tick after this one ends, and a delivery queued in between waits for it (up to 0.42 s of
+#: an alert's latency at 300 items/s with a 0.8-s run); kept well under the job's one-minute
+#: timeout, after which its claim would be taken for dead.
+RUN_FOR = 30.0
+#: Seconds between looks for due rows when nothing wakes the run: deliveries queued by
+#: other processes, and retries whose backoff ended.
+POLL = 1.0
 #: Due rows looked at per dispatch (more than threads: some belong to busy channels).
 CANDIDATES = 200
 #: The most sends any kind runs at once to one channel (rows looked at per channel).
@@ -71,20 +78,21 @@ def due(now: datetime) -> Q:
     return Q(status__in=PENDING, next_attempt_at__lte=now)
 
 
-def run() -> None:
-    """The scheduler job: dispatch now, and again whenever woken, for :data:`WINDOW` s."""
+def run(*, seconds: float = RUN_FOR) -> None:
+    """The scheduler job: dispatch now, again whenever woken and at least every
+    :data:`POLL` s, for ``seconds`` or until the scheduler stops."""
     pool = _senders()
-    deadline = time.monotonic() + WINDOW
+    deadline = time.monotonic() + seconds
     while True:
         wakeup.clear()
         try:
             dispatch(pool=pool)
-        except DatabaseError:  # a busy SQLite file; the next wake-up or run tries again
+        except DatabaseError:  # a busy SQLite file; the next wake-up or look tries again
             logger.warning("could not claim deliveries", exc_info=True)
         left = deadline - time.monotonic()
-        if left <= 0:
+        if left <= 0 or stopping():
             return
-        wakeup.wait(left)
+        wakeup.wait(min(left, POLL))
 
 
 def _senders() -> Senders:

@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 #: A claim older than this is taken to belong to a run whose process died; it may be re-claimed.
 DEFAULT_TIMEOUT = timedelta(hours=1)
 _RELEASE_ATTEMPTS = 5
+#: The stop event of the scheduler running the job in this thread (see :func:`stopping`).
+_current = threading.local()
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,14 @@ def register(name: str, every: timedelta, func: Callable[[], object], *,
         raise ValueError("a job's interval and timeout must be positive")
     job = _registry[name] = Job(name, every, func, timeout)
     return job
+
+
+def stopping() -> bool:
+    """Whether the scheduler running the current job is stopping: a job that runs for a
+    while (the delivery worker's) ends early, rather than outlive the stop and keep its
+    claim until its timeout. False outside a scheduler's job thread."""
+    event: threading.Event | None = getattr(_current, "stop", None)
+    return event is not None and event.is_set()
 
 
 def registered() -> list[Job]:
@@ -174,8 +184,8 @@ class Scheduler:
                 connection.close()
             self._stop.wait(self.poll_seconds)
 
-    @staticmethod
-    def _work(job: Job, claimed_at: datetime) -> None:
+    def _work(self, job: Job, claimed_at: datetime) -> None:
+        _current.stop = self._stop
         try:
             execute(job, claimed_at)
         finally:
