@@ -50,6 +50,44 @@ def test_binary_margins_are_one_dimensional() -> None:
     assert list(np.where(margins > 0, "b", "a")) == list(LABELS[two])
 
 
+def _two_domains() -> tuple[sp.csr_matrix, np.ndarray, np.ndarray, np.ndarray]:
+    """Column 0 means "p" in the own domain and "n" in the other, column 1 the reverse;
+    column 2 is noise, column 3 dense. The other domain has five times the rows."""
+    rng = np.random.default_rng(0)
+    rows, labels, own = [], [], []
+    for domain, count in ((True, 40), (False, 200)):
+        for i in range(count):
+            label = "p" if i % 2 else "n"
+            cue = 0 if (label == "p") == domain else 1
+            row = [0.0, 0.0, float(rng.random() < 0.5), rng.normal()]
+            row[cue] = 1.0
+            rows.append(row)
+            labels.append(label)
+            own.append(domain)
+    return sp.csr_matrix(np.array(rows)), np.array(labels), np.array(own), np.where(own, 1, 0.5)
+
+
+def test_a_domain_copy_learns_what_the_own_domain_means_by_a_feature() -> None:
+    matrix, labels, own, weights = _two_domains()
+    post = sp.csr_matrix(np.array([[1.0, 0.0, 0.0, 0.0]]))  # an own-domain "p" post
+    shared = NBSVM(C=1.0, scaled=3).fit(matrix, labels, weights)
+    assert shared.decision_function(post)[0] < 0  # the larger domain wins: "n"
+    adapted = NBSVM(C=1.0, scaled=3).fit(matrix, labels, weights, own)
+    assert adapted.decision_function(post)[0] > 0 and adapted.coef_.shape == shared.coef_.shape
+    # Folding the copy back is exact: the same margins as the wide model on own-domain rows.
+    wide = sp.hstack([matrix[:, :3], matrix[:, :3], matrix[:, 3:], matrix[:, 3:]]).tocsr()
+    copy = (sp.diags(own.astype(float)) @ matrix).tocsr()
+    inner = NBSVM(C=1.0, scaled=6).fit(
+        sp.hstack([matrix[:, :3], copy[:, :3], matrix[:, 3:], copy[:, 3:]]).tocsr(),
+        labels, weights)
+    np.testing.assert_allclose(adapted.decision_function(matrix), inner.decision_function(wide),
+                               atol=1e-9)
+    # Without other-domain rows nothing changes.
+    alone = NBSVM(C=1.0, scaled=3).fit(matrix[own], labels[own], weights[own], own[own])
+    plain = NBSVM(C=1.0, scaled=3).fit(matrix[own], labels[own], weights[own])
+    np.testing.assert_array_equal(alone.coef_, plain.coef_)
+
+
 def test_cooccurrences_match_a_direct_count() -> None:
     documents = [[0, 1, 2, 3, 4, 5, 1], [2, 2, 0], [], [5]]
     expected: Counter[tuple[int, int]] = Counter()

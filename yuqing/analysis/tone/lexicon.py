@@ -10,7 +10,7 @@ labels are explainable. Rules, per clause (split at punctuation):
 
 Tone is negative/positive when the sum passes ±0.5, otherwise neutral. Emotion counts cue words
 per class (negated cues ignored) and is **weak**: 0.40 macro-F1 on SMP2020 virus posts,
-against 0.61 for a trained model — train one (``yuqing model train --task emotion``).
+against 0.63 for a trained model — train one (``yuqing model train --task emotion``).
 """
 
 from __future__ import annotations

@@ -41,7 +41,32 @@ class NBSVM:
         self.coef_ = np.zeros((0, 0))
         self.intercept_ = np.zeros(0)
 
-    def fit(self, matrix: sp.csr_matrix, labels: np.ndarray, sample_weight: np.ndarray) -> NBSVM:
+    def fit(self, matrix: sp.csr_matrix, labels: np.ndarray, sample_weight: np.ndarray,
+            own_domain: np.ndarray | None = None) -> NBSVM:
+        """Fit on all rows; ``own_domain`` marks the task's own rows when rows of another
+        domain (general Weibo beside COVID posts) train alongside them.
+
+        Every column then gets a copy that only the own rows fill in — Daumé III (2007),
+        "frustratingly easy domain adaptation" — so the SVMs learn the own domain's
+        corrections to the weights both domains share, and the copy's naive-Bayes ratios
+        come from the own rows alone. Every post labelled later counts as the own domain,
+        so the two halves of each weight are added back together: the fitted model has the
+        usual shape and cost. On SMP2020 virus, +1.0 to +2.2 macro-F1 points of nested
+        cross-validation over three fold splits (docs/benchmarks.md).
+        """
+        if own_domain is None or own_domain.all():
+            return self._fit(matrix, labels, sample_weight)
+        n, s = matrix.shape[1], self.scaled
+        copy = (sp.diags(own_domain.astype(np.float64)) @ matrix).tocsr()
+        wide = sp.hstack([matrix[:, :s], copy[:, :s], matrix[:, s:], copy[:, s:]]).tocsr()
+        inner = NBSVM(self.C, 2 * s)._fit(wide, labels, sample_weight)
+        c = inner.coef_
+        self.classes_, self.intercept_ = inner.classes_, inner.intercept_
+        self.coef_ = np.hstack([c[:, :s] + c[:, s:2 * s], c[:, 2 * s:s + n] + c[:, s + n:]])
+        return self
+
+    def _fit(self, matrix: sp.csr_matrix, labels: np.ndarray, sample_weight: np.ndarray
+             ) -> NBSVM:
         self.classes_ = np.unique(labels)
         present = (matrix[:, :self.scaled] != 0).astype(np.float64).tocsr()
         unscaled = np.ones(matrix.shape[1] - self.scaled)

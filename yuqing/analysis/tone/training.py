@@ -3,8 +3,9 @@
 Sources have roles. *Primary* rows are the task's own data: cross-validation scores them and
 analysts' corrections override them. *Extra* rows (other domains, e.g. general Weibo for a
 COVID model) are always in the training folds at a lower weight but never scored, so they can
-help without the reported figure drifting towards another domain. *Unlabelled* texts only
-feed the word vectors.
+help without the reported figure drifting towards another domain; the model also learns the
+primary domain's own corrections to what both share (see :meth:`NBSVM.fit`). *Unlabelled*
+texts only feed the word vectors.
 """
 
 from __future__ import annotations
@@ -133,19 +134,21 @@ def train(
     matrix = features.fit_transform(data.texts, unlabelled)
     labels = np.asarray(data.labels)
     primary = np.flatnonzero(data.primary)
-    weights = np.where(data.primary, 1.0, EXTRA_WEIGHT)
-    final = NBSVM(SVM_C, features.counted).fit(matrix, labels, weights)
+    own = np.asarray(data.primary)
+    weights = np.where(own, 1.0, EXTRA_WEIGHT)
+    final = NBSVM(SVM_C, features.counted).fit(matrix, labels, weights, own)
     model = LinearModel(task.value, features, final)
     classes = np.asarray(model.labels)
     folds = min(folds, min(Counter(labels[primary]).values()))
     cv_report = None
     if folds >= 2:
         margins = np.zeros((len(primary), len(classes)))
-        always = np.flatnonzero(~np.asarray(data.primary))
+        always = np.flatnonzero(~own)
         splitter = StratifiedKFold(folds, shuffle=True, random_state=0)
         for train_idx, test_idx in splitter.split(primary, labels[primary]):
             rows = np.concatenate([primary[train_idx], always])
-            fold = NBSVM(SVM_C, features.counted).fit(matrix[rows], labels[rows], weights[rows])
+            fold = NBSVM(SVM_C, features.counted).fit(matrix[rows], labels[rows], weights[rows],
+                                                      own[rows])
             fold_margins = _margins(fold, matrix[primary[test_idx]])
             margins[test_idx] = _align(fold_margins, fold.classes_, classes)
         truth = labels[primary]
