@@ -79,6 +79,7 @@ def test_train_save_load_predict_roundtrip(tone_file: Path) -> None:
     assert stored["data_sha256"] == meta["data_sha256"] and len(meta["data_sha256"]) == 64
     assert model.version.endswith(meta["data_sha256"][:8])
     assert stored["rows"]["primary"] == len(ROWS) + 1 and stored["cv_folds"] == 5
+    assert stored["domain_copy"] is False  # no extra rows: nothing to tell apart
     assert set(stored["labels"]) == {"negative", "neutral", "positive"}
     loaded = load("tone")
     texts = ["这家店的菜太好吃了[哈哈]", "排队太久了，气死我了[怒]"]
@@ -88,6 +89,18 @@ def test_train_save_load_predict_roundtrip(tone_file: Path) -> None:
     assert all(0 < p.score <= 1 for p in predictions)
     chosen = get_classifier(Task.TONE)
     assert (chosen.name, chosen.version) == ("linear", model.version)
+
+
+def test_extra_rows_of_another_domain_train_with_a_domain_copy() -> None:
+    # Another "domain" that says the opposite of the primary rows about the same texts'
+    # words: the extra rows are never scored, and the model keeps the primary meaning.
+    flipped = {"positive": "negative", "negative": "positive"}
+    extra = [(f"另一个平台：{t}", flipped.get(label, label)) for t, label in ROWS]
+    model, meta = train(Task.TONE, TrainingSet.build(ROWS, extra))
+    assert meta["domain_copy"] is True and meta["rows"]["extra"] == len(ROWS)
+    assert meta["cv_metrics"]["accuracy"] > 0.5
+    predictions = model.predict(["这家店的菜太好吃了，强烈推荐", "排了三个小时的队，气死我了[怒]"])
+    assert [p.label for p in predictions] == ["positive", "negative"]
 
 
 def test_pinned_version_and_lexicon(tone_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -164,6 +164,8 @@ def train(
         "data_sha256": data.sha256(),
         "rows": {"primary": len(primary), "extra": len(data.texts) - len(primary),
                  "unlabelled": len(unlabelled)},
+        # Whether the extra rows' domain was told apart (see NBSVM.fit): with extras only.
+        "domain_copy": not own.all(),
         "label_counts": dict(Counter(labels[primary].tolist())),
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "sklearn": sklearn.__version__,
