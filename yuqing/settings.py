@@ -53,9 +53,8 @@ SECRET_KEY = _persisted_secret("YUQING_SECRET_KEY", "secret_key")
 YUQING_AUTHOR_KEY = _persisted_secret("YUQING_AUTHOR_KEY", "author_key")
 #: Keys sealing delivery channels' secrets at rest (yuqing/notify/sealed.py): comma-separated,
 #: the first seals and every one unseals, so a key is rotated by putting a new one first.
-YUQING_SECRETS_KEYS = [
-    k.strip() for k in _persisted_secret("YUQING_SECRETS_KEY", "secrets_key").split(",")
-    if k.strip()]
+YUQING_SECRETS_KEYS = env_list("YUQING_SECRETS_KEY", []) or [
+    _persisted_secret("YUQING_SECRETS_KEY", "secrets_key")]
 
 DEBUG = env_bool("YUQING_DEBUG", False)
 ALLOWED_HOSTS = env_list("YUQING_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])

@@ -78,7 +78,7 @@ class SealedSecretsField(models.TextField):
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any
                       ) -> dict[str, str]:
-        return unseal(value) if value else {}
+        return self.to_python(value)
 
     def to_python(self, value: Any) -> dict[str, str]:
         if isinstance(value, str):

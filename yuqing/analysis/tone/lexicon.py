@@ -146,7 +146,8 @@ def read(text: str) -> Reading:
     """Both rule sets in one pass over the text's clauses, under the shipped lexicon.
 
     Cached because the tone and the emotion model read the same batch one after the other;
-    reading once for both halved what the emotion model cost (``bench/text.py``).
+    one pass for both instead of walking the clauses twice took tone + emotion from ~55 to
+    ~45.5 µs per post (``bench/text.py``).
     """
     lexicon = default_lexicon()
     cues, cued = lexicon.cues, lexicon.emotion_of
