@@ -9,6 +9,7 @@ from yuqing.env import (
     env_int,
     env_list,
     env_str,
+    env_url,
     load_env_file,
 )
 
@@ -19,6 +20,9 @@ def test_defaults_apply_when_unset_or_blank() -> None:
     assert env_bool("YUQING_X", True, environ={}) is True
     assert env_list("YUQING_X", ["a"], environ={}) == ["a"]
     assert env_str("YUQING_X", "d", environ={}) == "d"
+    assert env_url("YUQING_X", "", ("redis",), environ={}) == ""
+    assert env_url("YUQING_X", "", ("redis",),
+                   environ={"YUQING_X": " redis://h:6379/0 "}) == "redis://h:6379/0"
 
 
 @pytest.mark.parametrize("value,expected", [("1", True), ("yes", True), ("OFF", False)])
@@ -34,6 +38,9 @@ def test_bool_values(value: str, expected: bool) -> None:
         lambda e: env_bool("YUQING_X", True, environ=e),
         lambda e: env_choice("YUQING_X", "a", ("a", "b"), environ=e),
         lambda e: env_list("YUQING_L", [], environ={"YUQING_L": "a,,b"}),
+        lambda e: env_url("YUQING_X", "", ("redis",), environ=e),
+        lambda e: env_url("YUQING_U", "", ("redis",), environ={"YUQING_U": "amqp://h/"}),
+        lambda e: env_url("YUQING_U", "", ("redis",), environ={"YUQING_U": "redis://"}),
     ],
 )
 def test_bad_values_are_rejected_with_the_variable_name(call) -> None:  # type: ignore[no-untyped-def]

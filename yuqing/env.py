@@ -97,6 +97,19 @@ def env_choice(
     return value
 
 
+def env_url(name: str, default: str, schemes: tuple[str, ...],
+            environ: Mapping[str, str] | None = None) -> str:
+    """A URL with one of ``schemes`` and something after ``scheme://`` (the host)."""
+    value = _raw(name, environ)
+    if value is None:
+        return default
+    scheme, separator, rest = value.partition("://")
+    if not separator or scheme.lower() not in schemes or not rest:
+        raise SettingError(name, value, "a URL starting with "
+                           + " or ".join(f"{s}://" for s in schemes))
+    return value
+
+
 def env_path(name: str, default: Path, environ: Mapping[str, str] | None = None) -> Path:
     value = _raw(name, environ)
     return (default if value is None else Path(value).expanduser()).resolve()

@@ -18,6 +18,7 @@ from yuqing.env import (
     env_list,
     env_path,
     env_str,
+    env_url,
     load_env_file,
 )
 
@@ -190,6 +191,9 @@ YUQING_ANALYSIS_BATCH = env_int("YUQING_ANALYSIS_BATCH", 2000, minimum=1, maximu
 YUQING_ANALYSIS_EVERY = env_int("YUQING_ANALYSIS_EVERY", 1, minimum=1, maximum=3600)
 YUQING_ANALYSIS_LINGER = env_int("YUQING_ANALYSIS_LINGER", 1, minimum=0, maximum=3600)
 YUQING_ANALYSIS_WORKERS = env_int("YUQING_ANALYSIS_WORKERS", 0, minimum=0, maximum=64)
+#: Scale-out (yuqing/server/broker.py): a Redis URL sends the scheduler's runs to
+#: ``yuqing worker`` processes; empty runs them in the scheduler's own threads.
+YUQING_CELERY_BROKER = env_url("YUQING_CELERY_BROKER", "", ("redis", "rediss"))
 YUQING_USER_DICT = env_path("YUQING_USER_DICT", DATA_DIR / "userdict.txt")
 
 # --- collection: sources that fetch themselves (yuqing/collect/fetch, …/sources) ------------
@@ -216,6 +220,8 @@ YUQING_COLLECT_FOLDER_ROOTS = env_list("YUQING_COLLECT_FOLDER_ROOTS", [str(DATA_
 # The push API and request bodies are bounded by YUQING_API_MAX_BYTES, not Django's default.
 DATA_UPLOAD_MAX_MEMORY_SIZE = YUQING_API_MAX_BYTES
 
+YUQING_LOG_LEVEL = env_choice(
+    "YUQING_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -223,9 +229,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {
         "handlers": ["console"],
-        "level": env_choice(
-            "YUQING_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-        ),
+        "level": YUQING_LOG_LEVEL,
     },
 }
 

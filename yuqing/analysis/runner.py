@@ -36,6 +36,7 @@ from yuqing.analysis.pipeline import STAGES, STATE_STAGES, Batch, Record, run
 from yuqing.analysis.sql import q, select_in, table
 from yuqing.analysis.workers import TextWorkers
 from yuqing.collect.models import Item
+from yuqing.server.scheduler import stopping
 
 logger = logging.getLogger(__name__)
 
@@ -180,7 +181,7 @@ def follow_queue() -> Summary:
 def _await_items(size: int, seconds: float) -> list[int]:
     """The next queued ids, looking every :data:`POLL` seconds for up to ``seconds``."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not stopping():
         time.sleep(POLL)
         if ids := queue.next_ids(size):
             return ids
@@ -203,7 +204,9 @@ def analyse_pending(*, max_batches: int | None = None, batch_size: int | None = 
     try:
         with _cache_lock:
             workers = _text_workers()
-            while max_batches is None or summary.batches < max_batches:
+            # A stopping scheduler or worker (see ``stopping``) ends the run between batches:
+            # under a steady stream the queue never empties, and the run would never end.
+            while (max_batches is None or summary.batches < max_batches) and not stopping():
                 ids = queue.next_ids(size) or _await_items(size, linger)
                 if not ids:
                     break
@@ -250,7 +253,8 @@ def _overlapped(workers: TextWorkers, ids: list[int], size: int, summary: Summar
     last = ids[-1]
     while pending:
         while len(pending) <= (AHEAD if len(pending[-1][0]) >= size else 1) and (
-                max_batches is None or summary.batches + len(pending) < max_batches):
+                max_batches is None or summary.batches + len(pending) < max_batches
+        ) and not stopping():
             following = queue.next_ids(size, after=last)
             if not following:
                 break

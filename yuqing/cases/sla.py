@@ -1,9 +1,9 @@
 """Missed deadlines: marked once each, written on the timeline and escalated.
 
-A scheduler job (and later a Celery task) calls :func:`escalate_overdue`. Each missed deadline
-is claimed with a conditional UPDATE on its ``…_breached_at`` column, so two workers running
-the job at once escalate it exactly once; the claim, the timeline entry and the queued
-notifications commit together.
+A scheduler job (in a thread, or on a Celery worker) calls :func:`escalate_overdue`. Each
+missed deadline is claimed with a conditional UPDATE on its ``…_breached_at`` column, so two
+workers running the job at once escalate it exactly once; the claim, the timeline entry and
+the queued notifications commit together.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
-"""Periodic jobs run in background threads of the web process (``yuqing run``).
+"""Periodic jobs, run in background threads of ``yuqing scheduler`` or on Celery workers.
 
-A job is a plain function taking no arguments, registered once with :func:`register`, so the
-same functions can later be handed to Celery workers unchanged. Run state lives in
+A job is a plain function taking no arguments, registered once with :func:`register`. The
+scheduler claims each due run and launches it: in a thread of its own process by default, or,
+with a broker configured, as a message to ``yuqing worker`` processes
+(:mod:`yuqing.server.broker`), which run the same function. Run state lives in
 :class:`~yuqing.server.models.ScheduledJob` rows; a run starts only after a conditional UPDATE
 has claimed the row, so no job runs twice at once — not in one process, not across several.
 A job that was due several times while nothing ran is run once, and then due a full interval
@@ -32,6 +34,8 @@ DEFAULT_TIMEOUT = timedelta(hours=1)
 _RELEASE_ATTEMPTS = 5
 #: The stop event of the scheduler running the job in this thread (see :func:`stopping`).
 _current = threading.local()
+#: Set when the whole process is shutting down (a Celery worker's warm shutdown).
+_process_stopping = threading.Event()
 
 
 @dataclass(frozen=True)
@@ -57,11 +61,21 @@ def register(name: str, every: timedelta, func: Callable[[], object], *,
 
 
 def stopping() -> bool:
-    """Whether the scheduler running the current job is stopping: a job that runs for a
-    while (the delivery worker's) ends early, rather than outlive the stop and keep its
-    claim until its timeout. False outside a scheduler's job thread."""
+    """Whether the scheduler or worker running the current job is stopping: a job that runs
+    for a while (the delivery worker's, the lingering analysis) ends early, rather than
+    outlive the stop and keep its claim until its timeout."""
     event: threading.Event | None = getattr(_current, "stop", None)
-    return event is not None and event.is_set()
+    return _process_stopping.is_set() or (event is not None and event.is_set())
+
+
+def stop_process() -> None:
+    """Tell every job running in this process to end (see :func:`stopping`)."""
+    _process_stopping.set()
+
+
+def find(name: str) -> Job:
+    """The registered job called ``name`` (KeyError if none is)."""
+    return _registry[name]
 
 
 def registered() -> list[Job]:
@@ -129,12 +143,19 @@ def _release(job: Job, claimed_at: datetime, duration: timedelta, error: str) ->
             time.sleep(0.1 * 2**attempt)
 
 
+#: Starts a claimed run somewhere else than in a thread of the scheduler (see
+#: :class:`Scheduler`); it must not block, and raises if the run could not be handed over.
+Launch = Callable[[Job, datetime], object]
+
+
 class Scheduler:
-    """Polls the job table and starts each claimed run in its own worker thread."""
+    """Polls the job table and starts each claimed run: in its own worker thread, or through
+    ``launch`` (a broker's queue) when one is given."""
 
     def __init__(self, jobs: Iterable[Job] | None = None, *,
-                 poll_seconds: float | None = None) -> None:
+                 poll_seconds: float | None = None, launch: Launch | None = None) -> None:
         self.jobs = list(registered() if jobs is None else jobs)
+        self.launch = launch
         #: By default as often as the most frequent job needs (the analysis pipeline runs
         #: every second so alerts are not late), and at least every 30 s.
         self.poll_seconds = poll_seconds if poll_seconds is not None else min(
@@ -148,13 +169,28 @@ class Scheduler:
         now = now or timezone.now()
         started = []
         for job in self.jobs:
-            if claim(job, now):
-                worker = threading.Thread(target=self._work, args=(job, now),
-                                          name=f"job-{job.name}", daemon=True)
-                worker.start()
-                started.append(worker)
+            if not claim(job, now):
+                continue
+            if self.launch is not None:
+                self._hand_over(job, now)
+                continue
+            worker = threading.Thread(target=self._work, args=(job, now),
+                                      name=f"job-{job.name}", daemon=True)
+            worker.start()
+            started.append(worker)
         self._workers = [w for w in self._workers if w.is_alive()] + started
         return started
+
+    def _hand_over(self, job: Job, claimed_at: datetime) -> None:
+        """Send the claimed run to ``launch``; if that fails (the broker is down), release the
+        claim with the error, so the run is tried again when next due, not after the
+        job's timeout."""
+        assert self.launch is not None
+        try:
+            self.launch(job, claimed_at)
+        except Exception:
+            logger.exception("could not hand job %s over", job.name)
+            _release(job, claimed_at, timedelta(0), traceback.format_exc())
 
     def start(self) -> None:
         sync(self.jobs, timezone.now())

@@ -56,10 +56,6 @@ class ArticleSettings(Settings):
     #: Shorter bodies mean the page had no article (an index, an error page).
     min_chars: int = Field(default=20, ge=1, le=10_000)
 
-    @property
-    def fast(self) -> bool:
-        return self.body_selector is not None
-
 
 @dataclass(frozen=True)
 class Article:

@@ -4,7 +4,7 @@ Politeness is owed to a *host*, not to a source: five sources on one site must t
 within the site's limits. Each host gets a gate: at most ``concurrency`` requests in flight,
 and request starts spaced ``delay`` seconds apart (or more, when robots.txt asks for a
 crawl-delay). The gates live in memory, one set per process; workers on several machines
-would each keep their own (see the report on Celery).
+each keep their own (README, "Scale-out").
 """
 
 from __future__ import annotations

@@ -6,9 +6,9 @@ free (not running, or its run's heartbeat stopped long ago) and due — and move
 on at the claim, counted from *now*: however many runs were missed while yuqing was down, one
 run catches up. A random delay of up to a tenth of the interval (at most ten minutes) keeps
 sources with the same schedule from all starting at once. Claimed sources are handed to
-:func:`collect`, which takes ids only and keeps all state in the database, so that it can run
-in a thread here or on a Celery worker later; no two runs of one source ever overlap, in one
-process or across several.
+:func:`collect`, which takes ids only and keeps all state in the database, so that it runs in
+a thread here or on a Celery worker (:mod:`yuqing.collect.tasks`); no two runs of one source
+ever overlap, in one process or across several.
 """
 
 from __future__ import annotations
@@ -113,18 +113,37 @@ def _workers() -> Workers:
         return _pool
 
 
+def in_flight(now: datetime) -> int:
+    """Runs claimed and still alive (their heartbeat is fresh), in any process."""
+    return SourceState.objects.filter(running_since__isnull=False,
+                                      heartbeat_at__gte=now - STALE).count()
+
+
+def _submitter(now: datetime) -> tuple[Callable[[int, datetime], object], int]:
+    """Where claimed runs go, and how many may be claimed now."""
+    from yuqing.server import broker
+
+    if broker.enabled():
+        from yuqing.collect import tasks
+
+        return tasks.send, max(0, settings.YUQING_COLLECT_WORKERS - in_flight(now))
+    pool = _workers()
+    return pool.submit, pool.free()
+
+
 def dispatch(now: datetime | None = None, *,
              submit: Callable[[int, datetime], object] | None = None,
              limit: int | None = None) -> list[int]:
     """Claim the due sources (at most ``limit``) and ``submit`` each; returns their ids.
 
     By default runs go to this process's collection threads, and only as many are claimed as
-    threads are free, so a claimed source never waits in a queue.
+    threads are free, so a claimed source never waits in a queue. With a broker
+    (:mod:`yuqing.server.broker`) they go to the workers, at most
+    ``YUQING_COLLECT_WORKERS`` runs in flight across all of them.
     """
     now = now or timezone.now()
     if submit is None:
-        pool = _workers()
-        submit, limit = pool.submit, pool.free()
+        submit, limit = _submitter(now)
     if limit == 0:
         return []
     _ensure_states()

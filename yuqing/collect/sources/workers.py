@@ -1,10 +1,10 @@
 """Threads of ``yuqing run`` that collect claimed sources, so a slow source never holds up
 the dispatcher or the other sources.
 
-A stand-in for a task queue: :func:`yuqing.collect.sources.dispatch.collect` takes only ids
-and a timestamp and keeps its state in the database, so handing it to Celery instead is a
-change of ``submit``. The threads are daemons: a run cut off by the process ending keeps its
-claim until its heartbeat is stale, and is then taken up again.
+:func:`yuqing.collect.sources.dispatch.collect` takes only ids and a timestamp and keeps its
+state in the database; with a broker configured, the dispatcher hands it to Celery workers
+instead (:mod:`yuqing.collect.tasks`). The threads are daemons: a run cut off by the process
+ending keeps its claim until its heartbeat is stale, and is then taken up again.
 """
 
 from __future__ import annotations

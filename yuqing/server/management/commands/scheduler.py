@@ -2,7 +2,8 @@
 
 ``yuqing run`` starts one of these as a child process next to its web server; a deployment
 that runs services separately can run ``yuqing serve`` and ``yuqing scheduler`` instead. The
-jobs' claims live in the database, so two schedulers never start the same run.
+jobs' claims live in the database, so two schedulers never start the same run. With
+``YUQING_CELERY_BROKER`` set it only claims runs and sends them to ``yuqing worker`` processes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from yuqing.server import web
+from yuqing.server import broker, web
 from yuqing.server.scheduler import Scheduler
 
 
@@ -30,7 +31,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         web.check_migrated()
         stopped = threading.Event()
-        scheduler = Scheduler()
+        # With a broker, claimed runs go to ``yuqing worker`` processes instead of threads.
+        scheduler = Scheduler(launch=broker.send_job if broker.enabled() else None)
         parent = opts["parent"]
         with web.stop_on_signals(stopped.set):
             scheduler.start()
