@@ -212,3 +212,23 @@ def test_workers_run_jobs_in_their_own_threads() -> None:
     workers.submit(7, timezone.now())
     assert done.wait(5)
     assert seen[0][0] == 7 and seen[0][1].startswith("collect-")
+
+
+def test_with_a_broker_runs_in_flight_anywhere_count_against_the_limit(
+        units: dict[str, Unit], settings: Any) -> None:
+    from yuqing.collect import tasks
+
+    settings.YUQING_CELERY_BROKER = "redis://127.0.0.1:9/0"
+    settings.YUQING_COLLECT_WORKERS = 3
+    now = timezone.now()
+    for n, heartbeat in enumerate([now, now - timedelta(minutes=1),
+                                   now - dispatch.STALE - timedelta(seconds=1)]):
+        source = make_source("rss", "http://127.0.0.1:9/feed", unit=units["district"],
+                             name=f"running {n}")
+        SourceState.objects.create(source=source, running_since=heartbeat,
+                                   heartbeat_at=heartbeat)
+    # Two runs alive (on any worker); the third's heartbeat is stale: its worker died.
+    assert dispatch.in_flight(now) == 2
+    assert dispatch._submitter(now) == (tasks.send, 1)
+    settings.YUQING_COLLECT_WORKERS = 2
+    assert dispatch._submitter(now)[1] == 0
