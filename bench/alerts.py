@@ -20,7 +20,11 @@ key received twice, or two alerts for one rule and subject), and the other alert
 posts raised.
 
     .venv/bin/python bench/alerts.py [--rate 1000] [--seconds 60] [--schemes 500] [--workers N]
-                                     [--data DIR]
+                                     [--data DIR] [--broker]
+
+``--broker`` runs the scale-out set-up on this machine: a redis-server on loopback as
+``YUQING_CELERY_BROKER``, and a ``yuqing worker`` next to ``yuqing run``, whose scheduler then
+only claims runs and sends them to the worker.
 """
 
 from __future__ import annotations
@@ -54,6 +58,8 @@ REPO = BENCH.parent
 sys.path[:0] = [str(REPO), str(BENCH)]
 
 import schemes as scheme_bench  # noqa: E402  (bench/schemes.py: the scheme generator)
+
+from tests import redisserver  # noqa: E402  (a loopback redis-server, as in the tests)
 
 SEED = 20240501
 PLANTED_TEXT = "{place}停水三天了，物业一直不给说法，居民生活非常困难，大家都很愤怒（{n}）"
@@ -392,6 +398,8 @@ def main() -> None:
                         help="YUQING_ANALYSIS_WORKERS of the server (default: cores - 1)")
     parser.add_argument("--drain", type=float, default=60.0,
                         help="seconds to wait after pushing for the last alerts")
+    parser.add_argument("--broker", action="store_true",
+                        help="jobs through a local Redis to a yuqing worker (scale-out)")
     parser.add_argument("--log", type=Path,
                         help="keep the server's log here (YUQING_LOG_LEVEL sets its detail)")
     args = parser.parse_args()
@@ -412,9 +420,16 @@ def main() -> None:
               f"up in {time.perf_counter() - started:.1f} s; {len(texts):,} real posts to draw "
               f"from; {args.workers} analysis worker process(es)")
         log = data_dir / "run.log"
+        redis = redisserver.start(data_dir) if args.broker else None
+        processes = [["run"]]
+        if redis is not None:
+            env["YUQING_CELERY_BROKER"] = redis.url
+            processes.append(["worker"])
         with log.open("w") as out:
-            server = subprocess.Popen([sys.executable, "-m", "yuqing", "run"], env=env,
-                                      stdout=out, stderr=subprocess.STDOUT, cwd=REPO)
+            servers = [subprocess.Popen([sys.executable, "-m", "yuqing", *command], env=env,
+                                        stdout=out, stderr=subprocess.STDOUT, cwd=REPO)
+                       for command in processes]
+        server = servers[0]
         base = f"http://127.0.0.1:{web_port}"
         try:
             deadline = time.monotonic() + 60
@@ -452,11 +467,15 @@ def main() -> None:
             stop.set()
             watcher.join()
         finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(30)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            for process in servers:
+                process.send_signal(signal.SIGTERM)
+            for process in servers:
+                try:
+                    process.wait(30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+            if redis is not None:
+                redis.stop()
         report(setup, pushed, inbox, backlog, args.rate, args.seconds)
         if args.log:
             args.log.write_text(log.read_text())
