@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import yaml
+
 SITES = Path(__file__).resolve().parents[1] / "fixtures" / "sites"
 #: One fixed modification time for every fixture file, so Last-Modified is stable.
 _MODIFIED = formatdate(1_795_219_200, usegmt=True)
@@ -291,6 +293,20 @@ def fast_fetching(settings: Any) -> None:
     settings.YUQING_FETCH_RETRIES = 1
     settings.YUQING_FETCH_HOST_CONCURRENCY = 4
     settings.YUQING_FETCH_MAX_BYTES = 256 * 1024
+
+
+def set_up_rss_source(yuqing: Callable[..., str], site: SiteServer, directory: Path) -> None:
+    """Through the ``yuqing`` commands of a fresh data directory (``yuqing(*args)`` runs one):
+    migrate, a district unit, and one RSS source reading the site's feed (three items)."""
+    yuqing("migrate", "-v0")
+    yuqing("shell", "-c", "from yuqing.orgs.actions import ensure_unit; "
+                          "ensure_unit('district', '滨江区')")
+    listing = directory / "sources.yaml"
+    listing.write_text(yaml.safe_dump({"sources": [
+        {"name": "滨江发布", "platform": "news", "kind": "rss",
+         "url": site.url("/feeds/rss.xml"), "unit": "district"}]}, allow_unicode=True),
+        encoding="utf-8")
+    yuqing("sources", "import", str(listing))
 
 
 def make_source(kind: str, url: str = "", *, unit: Any, name: str = "",

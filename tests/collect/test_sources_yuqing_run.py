@@ -11,8 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
-
 from tests.collect import siteserver
 
 _PLACE = frozenset({"DATABASE_URL", "YUQING_SQLITE_PATH", "YUQING_STATIC_ROOT",
@@ -42,15 +40,7 @@ def _free_port() -> int:
 def test_yuqing_run_collects_a_new_source(tmp_path: Path) -> None:
     site = siteserver.start()
     try:
-        _yuqing(tmp_path, "migrate", "-v0")
-        _yuqing(tmp_path, "shell", "-c", "from yuqing.orgs.actions import ensure_unit; "
-                                         "ensure_unit('district', '滨江区')")
-        listing = tmp_path / "sources.yaml"
-        listing.write_text(yaml.safe_dump({"sources": [
-            {"name": "滨江发布", "platform": "news", "kind": "rss",
-             "url": site.url("/feeds/rss.xml"), "unit": "district"}]}, allow_unicode=True),
-            encoding="utf-8")
-        _yuqing(tmp_path, "sources", "import", str(listing))
+        siteserver.set_up_rss_source(lambda *args: _yuqing(tmp_path, *args), site, tmp_path)
         log = tmp_path / "run.log"
         with log.open("w") as out:
             proc = subprocess.Popen([sys.executable, "-m", "yuqing", "run", "--host",

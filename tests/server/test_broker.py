@@ -22,7 +22,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-import yaml
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -175,15 +174,7 @@ def _collect_and_analyse(tmp_path: Path, env: dict[str, str],
     processes: list[subprocess.Popen[bytes]] = []
     logs = {name: tmp_path / f"{name}.log" for name in ("scheduler", "worker")}
     try:
-        yuqing("migrate", "-v0")
-        yuqing("shell", "-c", "from yuqing.orgs.actions import ensure_unit; "
-                              "ensure_unit('district', '滨江区')")
-        listing = tmp_path / "sources.yaml"
-        listing.write_text(yaml.safe_dump({"sources": [
-            {"name": "滨江发布", "platform": "news", "kind": "rss",
-             "url": site.url("/feeds/rss.xml"), "unit": "district"}]}, allow_unicode=True),
-            encoding="utf-8")
-        yuqing("sources", "import", str(listing))
+        siteserver.set_up_rss_source(yuqing, site, tmp_path)
         for name, args in (("scheduler", ["scheduler"]),
                            ("worker", ["worker", "--concurrency", "4"])):
             with logs[name].open("w") as out:
