@@ -103,6 +103,13 @@ def test_worker_refuses_to_start_without_a_broker(settings: object) -> None:
         call_command("worker")
 
 
+@pytest.mark.django_db
+def test_worker_refuses_a_concurrency_below_one(settings: object) -> None:
+    settings.YUQING_CELERY_BROKER = "redis://127.0.0.1:9/0"  # type: ignore[attr-defined]
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("worker", "--concurrency", "0")
+
+
 # --- the real processes ---------------------------------------------------------------------
 
 _PLACE = frozenset({"DATABASE_URL", "YUQING_SQLITE_PATH", "YUQING_STATIC_ROOT",

@@ -39,8 +39,10 @@ class Command(BaseCommand):
             raise CommandError("YUQING_CELERY_BROKER is not set: without a broker, "
                                "yuqing run (or yuqing scheduler) runs the jobs itself")
         web.check_migrated()
-        concurrency = opts["concurrency"] or default_concurrency()
-        if concurrency < 1:
+        concurrency = opts["concurrency"]
+        if concurrency is None:
+            concurrency = default_concurrency()
+        elif concurrency < 1:
             raise CommandError("--concurrency must be at least 1")
         argv = ["worker", "--pool", "threads", "--concurrency", str(concurrency),
                 "--loglevel", settings.YUQING_LOG_LEVEL,
